@@ -1,0 +1,5 @@
+"""``hsfs.transformation_statistics`` compatibility."""
+
+from mvps.transformation import TransformationStatistics
+
+__all__ = ["TransformationStatistics"]
