@@ -601,7 +601,8 @@ def _iso(value: Any) -> str | None:
 def _monotone_percentiles(values: Sequence[Any] | None, lo: Any, hi: Any) -> list[float] | None:
     """Percentiles as floats, non-decreasing and within [min, max].
 
-    Exact percentiles already are; the t-digest estimates can wobble by a rounding error.
+    Exact percentiles already are; the t-digest estimates can wobble by a rounding error,
+    and their last value (the 100th percentile) is set to the exact maximum.
     """
     if values is None or lo is None or hi is None:
         return None
@@ -614,6 +615,8 @@ def _monotone_percentiles(values: Sequence[Any] | None, lo: Any, hi: Any) -> lis
             current = running
         running = min(max(current, running), high)
         result.append(running)
+    if result:
+        result[-1] = high  # the 100th percentile is the maximum by definition
     return result
 
 
@@ -862,7 +865,9 @@ def _second_pass(con: Any, source: str, columns: list[_Column], config: Statisti
                         a,
                         "histogram",
                         f"histogram(CAST(LEAST(GREATEST(FLOOR((CAST({a} AS DOUBLE) - "
-                        f"({lower!r})) / ({width!r})), 0), {HISTOGRAM_BINS - 1}) AS INTEGER))",
+                        f"({lower!r})) / ({width!r})), 0), {HISTOGRAM_BINS - 1}) AS INTEGER)) "
+                        # LEAST and GREATEST skip NULLs, so nulls are filtered out first.
+                        f"FILTER (WHERE {a} IS NOT NULL)",
                     )
         if (
             col.feature_type in (STRING, INTEGRAL)
@@ -921,7 +926,8 @@ def _exact_uniqueness(con: Any, source: str, col: _Column) -> None:
     a = col.alias
     top = ""
     if col.feature_type in CATEGORICAL_TYPES:
-        top = f", arg_max({{'value': v, 'count': k}}, k, {TOP_VALUES})"
+        # Most frequent first, ties broken by the smaller value: deterministic.
+        top = f", arg_min({{'value': v, 'count': k}}, {{'key': -k, 'value': v}}, {TOP_VALUES})"
     row = con.sql(
         f"SELECT count(*), count(*) FILTER (WHERE k = 1), "
         f"-sum((k / {non_null}) * ln(k / {non_null})){top} "
