@@ -107,10 +107,12 @@ class RedisOnlineStore:
         redis = require("redis")
         self._errors = redis.exceptions
         clean, self.prefix = split_prefix(url)
-        parts = urlsplit(clean)
-        # Never echo a password in messages.
-        self._where = f"{parts.scheme}://{parts.hostname or ''}:{parts.port or 6379}{parts.path}"
         try:
+            parts = urlsplit(clean)
+            # Never echo a password in messages.
+            self._where = (
+                f"{parts.scheme}://{parts.hostname or ''}:{parts.port or 6379}{parts.path}"
+            )
             self._client = redis.Redis.from_url(clean)
         except ValueError as exc:
             raise InvalidInput(f"invalid Redis URL for the online store: {exc}") from exc
