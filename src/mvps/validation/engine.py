@@ -205,9 +205,8 @@ def _value_set_array(values: Any, t: pa.DataType, column: str) -> tuple[pa.Array
         kept.append(v)
         coerced.append(c)
     if _is_numeric(t):
-        if pa.types.is_floating(t) or any(isinstance(c, float) for c in coerced):
-            arr = pa.array([float(c) for c in coerced], type=pa.float64())
-        elif pa.types.is_decimal(t):
+        as_float = pa.types.is_floating(t) or pa.types.is_decimal(t)
+        if as_float or any(isinstance(c, float) for c in coerced):
             arr = pa.array([float(c) for c in coerced], type=pa.float64())
         else:
             arr = pa.array([int(c) for c in coerced], type=pa.int64())
@@ -502,8 +501,10 @@ _MOSTLY = {"mostly": 1.0}
 
 
 def _expectation(
-    name: str, kind: str, required: tuple[str, ...] = (), **optional: Any
+    name: str, kind: str, required: tuple[str, ...], **optional: Any
 ) -> Callable[[_Fn], _Fn]:
+    """Register ``fn`` as the evaluator of ``name`` (``optional`` maps kwargs to defaults)."""
+
     def register(fn: _Fn) -> _Fn:
         SUPPORTED_EXPECTATIONS[name] = _Spec(kind, required, dict(optional), fn)
         return fn
@@ -525,7 +526,7 @@ def _column_to_exist(batch: _Batch, kw: Mapping[str, Any]) -> _Outcome:
     return _Outcome(success, {})
 
 
-@_expectation("expect_table_row_count_to_be_between", "table", **_BOUNDS)
+@_expectation("expect_table_row_count_to_be_between", "table", (), **_BOUNDS)
 def _row_count_between(batch: _Batch, kw: Mapping[str, Any]) -> _Outcome:
     return _aggregate(batch.num_rows, kw)
 
@@ -541,12 +542,14 @@ def _column_count_equal(batch: _Batch, kw: Mapping[str, Any]) -> _Outcome:
     return _Outcome(n == kw["value"], {"observed_value": n})
 
 
-@_expectation("expect_table_column_count_to_be_between", "table", min_value=None, max_value=None)
+@_expectation(
+    "expect_table_column_count_to_be_between", "table", (), min_value=None, max_value=None
+)
 def _column_count_between(batch: _Batch, kw: Mapping[str, Any]) -> _Outcome:
     return _aggregate(len(batch.column_names), kw)
 
 
-@_expectation("expect_table_columns_to_match_ordered_list", "table", column_list=None)
+@_expectation("expect_table_columns_to_match_ordered_list", "table", (), column_list=None)
 def _columns_ordered(batch: _Batch, kw: Mapping[str, Any]) -> _Outcome:
     actual = list(batch.column_names)
     expected = kw.get("column_list")
@@ -562,7 +565,7 @@ def _columns_ordered(batch: _Batch, kw: Mapping[str, Any]) -> _Outcome:
     return _Outcome(False, {"observed_value": actual, "details": {"mismatched": mismatched}})
 
 
-@_expectation("expect_table_columns_to_match_set", "table", column_set=None, exact_match=True)
+@_expectation("expect_table_columns_to_match_set", "table", (), column_set=None, exact_match=True)
 def _columns_set(batch: _Batch, kw: Mapping[str, Any]) -> _Outcome:
     actual = set(batch.column_names)
     observed = sorted(actual)
@@ -1049,9 +1052,12 @@ def _check_kwargs(name: str, spec: _Spec, raw: Mapping[str, Any], params: Any) -
     def deferred(key: str) -> bool:
         return _is_parameter(kw.get(key))
 
-    if "column" in kw and not deferred("column"):
-        if not isinstance(kw["column"], str) or not kw["column"]:
-            raise _ConfigError(f"column must be a column name (string), got {kw['column']!r}")
+    if (
+        "column" in kw
+        and not deferred("column")
+        and (not isinstance(kw["column"], str) or not kw["column"])
+    ):
+        raise _ConfigError(f"column must be a column name (string), got {kw['column']!r}")
     if "mostly" in kw and not deferred("mostly"):
         m = kw["mostly"]
         if isinstance(m, bool) or not isinstance(m, int | float) or not 0 <= m <= 1:
@@ -1088,16 +1094,22 @@ def _check_kwargs(name: str, spec: _Spec, raw: Mapping[str, Any], params: Any) -
             raise _ConfigError(f"regex {kw['regex']!r} is invalid: {exc}") from exc
     if "type_" in kw and not deferred("type_") and not isinstance(kw["type_"], str):
         raise _ConfigError(f"type_ must be a type name such as 'int64', got {kw['type_']!r}")
-    if kw.get("ignore_row_if") not in _IGNORE_ROW_IF and not deferred("ignore_row_if"):
-        if "ignore_row_if" in spec.optional:
-            raise _ConfigError(
-                f"ignore_row_if must be one of {list(_IGNORE_ROW_IF)}, got {kw['ignore_row_if']!r}"
-            )
+    if (
+        "ignore_row_if" in spec.optional
+        and kw.get("ignore_row_if") not in _IGNORE_ROW_IF
+        and not deferred("ignore_row_if")
+    ):
+        raise _ConfigError(
+            f"ignore_row_if must be one of {list(_IGNORE_ROW_IF)}, got {kw['ignore_row_if']!r}"
+        )
     for key in ("value", "column_index"):
         value = kw.get(key)
-        if value is not None and not deferred(key):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise _ConfigError(f"{key} must be a number, got {value!r}")
+        if (
+            value is not None
+            and not deferred(key)
+            and (isinstance(value, bool) or not isinstance(value, int | float))
+        ):
+            raise _ConfigError(f"{key} must be a number, got {value!r}")
     return kw
 
 

@@ -179,7 +179,7 @@ def report_to_ge(report: ValidationReport) -> Any:
             statistics=copy.deepcopy(report.statistics),
             meta=copy.deepcopy(report.meta or {}),
         )
-    return ExpectationSuiteValidationResult(
+    return ExpectationSuiteValidationResult(  # type: ignore[call-arg]  # GE 0.18 signature
         success=report.success,
         results=results,
         evaluation_parameters=copy.deepcopy(report.evaluation_parameters or {}),
