@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from mvps._deps import require
 from mvps.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -532,10 +533,14 @@ def _feature_type(dtype: pa.DataType) -> str:
     return UNKNOWN
 
 
+def _value_type(dtype: pa.DataType) -> pa.DataType:
+    """The type of the values: the dictionary's value type for dictionary columns."""
+    return dtype.value_type if pa.types.is_dictionary(dtype) else dtype
+
+
 def _duckdb_ready(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """Cast the few Arrow types DuckDB cannot scan (float16, non-128-bit decimals)."""
-    dtype = column.type
-    value_type = dtype.value_type if pa.types.is_dictionary(dtype) else dtype
+    value_type = _value_type(column.type)
     if pa.types.is_float16(value_type):
         return column.cast(pa.float32())
     if pa.types.is_decimal(value_type) and not pa.types.is_decimal128(value_type):
@@ -744,7 +749,7 @@ def compute_statistics(
 def _compute_with_duckdb(
     scan: pa.Table, columns: list[_Column], config: StatisticsConfig, num_rows: int
 ) -> None:
-    import duckdb
+    duckdb = require("duckdb")
 
     con = duckdb.connect()
     try:
@@ -753,7 +758,7 @@ def _compute_with_duckdb(
         # NaN is a missing value: the projection turns it into NULL once for all aggregates.
         projection = ", ".join(
             f"NULLIF({col.alias}, 'NaN') AS {col.alias}"
-            if pa.types.is_floating(scan.column(col.alias).type)
+            if pa.types.is_floating(_value_type(scan.column(col.alias).type))
             else col.alias
             for col in columns
         )
@@ -764,6 +769,12 @@ def _compute_with_duckdb(
             for col in columns:
                 if col.value_counts is None:
                     _exact_uniqueness(con, source, col)
+    except duckdb.Error as exc:
+        described = ", ".join(f"{col.name} ({scan.column(col.alias).type})" for col in columns)
+        raise InvalidInput(
+            f"computing statistics failed for the columns {described}: {exc}; "
+            "leave the offending column out with the statistics columns setting"
+        ) from exc
     finally:
         con.close()
 

@@ -437,3 +437,32 @@ def test_importing_the_module_does_not_import_duckdb():
         "assert 'duckdb' not in sys.modules, 'duckdb imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_dictionary_encoded_numbers_are_numeric_and_nan_is_missing():
+    table = pa.table(
+        {
+            "d": pa.array([1.0, float("nan"), 2.0, None]).dictionary_encode(),
+            "di": pa.array([3, 1, 3, None]).dictionary_encode(),
+        }
+    )
+    stats = compute_statistics(table)
+    assert (stats["d"].feature_type, stats["d"].num_null_values, stats["d"].mean) == (
+        "Fractional",
+        2,
+        1.5,
+    )
+    assert (stats["di"].feature_type, stats["di"].unique_values) == ("Integral", [1, 3])
+
+
+def test_backend_errors_become_invalid_input_naming_the_columns(monkeypatch):
+    import duckdb
+
+    def fail(*args, **kwargs):
+        raise duckdb.InvalidInputException("unsupported value")
+
+    monkeypatch.setattr(st, "_first_pass", fail)
+    with pytest.raises(
+        InvalidInput, match=r"failed for the columns a \(int64\).*unsupported value"
+    ):
+        compute_statistics(pa.table({"a": [1]}))
