@@ -325,6 +325,8 @@ class Query:
             taken.add(out)
             cols.append(OutputColumn(out, alias, n, fg, fg.get_feature(n).type))
         for j in self._joins:
+            if j.join_type == "left_semi_join":
+                continue  # a semi join only filters the left rows
             # the right side's copy of an equally named join key is not repeated
             same = set(j.on) if j.on else {r for l_, r in zip(j.left_on, j.right_on, strict=True) if l_ == r}
             left_sel = set(self._left_features)
