@@ -6,6 +6,7 @@ fixture isolates the run under its own key prefix).
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -20,30 +21,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mvps.errors import InvalidInput
+from mvps.online import open_online_store
 from mvps.online.base import OnlineStore
-from mvps.online.redis import RedisOnlineStore
-from mvps.online.sqlite import SqliteOnlineStore
 
 Opener = Callable[[], OnlineStore]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
-def open_store(request, tmp_path) -> Iterator[Opener]:
+def store_url(request, tmp_path) -> str:
+    """The URL of an empty store of each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'online.db'}"
+    return str(request.getfixturevalue("redis_url"))
+
+
+@pytest.fixture
+def open_store(store_url: str, tmp_path) -> Iterator[Opener]:
     """Opens a new store instance on the same storage (like another process would)."""
     opened: list[OnlineStore] = []
-    if request.param == "sqlite":
-        path = tmp_path / "online.db"
 
-        def opener() -> OnlineStore:
-            opened.append(SqliteOnlineStore(path))
-            return opened[-1]
-
-    else:
-        url = request.getfixturevalue("redis_url")
-
-        def opener() -> OnlineStore:
-            opened.append(RedisOnlineStore(url))
-            return opened[-1]
+    def opener() -> OnlineStore:
+        opened.append(open_online_store(store_url, tmp_path / "unused.db"))
+        return opened[-1]
 
     yield opener
     for s in opened:
@@ -495,6 +494,42 @@ def test_two_instances_see_each_others_writes(open_store: Opener) -> None:
     # A schema a has never seen, written by b, decodes in a.
     b.write("fg_1", pa.table({"id": [1], "d": [date(2024, 5, 1)]}), ["id"], None)
     assert a.read("fg_1", (1,)) == [1, date(2024, 5, 1)]
+
+
+def _write_from_child(target: OnlineStore | str, worker: int, rounds: int) -> None:
+    store = open_online_store(target, "unused.db") if isinstance(target, str) else target
+    for i in range(rounds):
+        seq = 2 * i + worker  # unique per write across both workers
+        rows = simple([0, 1000 * (worker + 1) + i], [ts(2024, 1, 1) + timedelta(seconds=seq)] * 2)
+        store.write("fg_1", rows, ["id"], "ts", watermark=seq)
+    store.close()
+
+
+def test_processes_write_concurrently(store: OnlineStore, store_url: str) -> None:
+    """Two processes write at once: nothing is lost, newest wins, watermark is the max.
+
+    With fork, one child uses the store object it inherited (its connections must not
+    be shared with the parent) and the other opens the store by URL.
+    """
+    store.write("fg_1", simple([-1]), ["id"], "ts")  # the parent has live connections
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else "spawn")
+    inherited: OnlineStore | str = store if ctx.get_start_method() == "fork" else store_url
+    rounds = 15
+    children = [
+        ctx.Process(target=_write_from_child, args=(inherited, 0, rounds)),
+        ctx.Process(target=_write_from_child, args=(store_url, 1, rounds)),
+    ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=120)
+    assert [c.exitcode for c in children] == [0, 0]
+    assert store.count("fg_1") == 2 + 2 * rounds
+    last = 2 * (rounds - 1) + 1
+    assert store.read("fg_1", (0,)) == [0, ts(2024, 1, 1) + timedelta(seconds=last), "v0"]
+    assert store.get_watermark("fg_1") == last
+    assert store.read("fg_1", (-1,)) is not None  # the parent's store still works
 
 
 def test_threads_read_and_write_concurrently(store: OnlineStore) -> None:
