@@ -99,6 +99,11 @@ def _statements(table: str) -> _Sql:
     )
 
 
+class _Connection(sqlite3.Connection):
+    """A connection that can be weakly referenced, so that the store can close every
+    thread's connection without keeping those of finished threads alive."""
+
+
 def _no_such_table(exc: sqlite3.OperationalError) -> bool:
     return "no such table" in str(exc)
 
@@ -114,7 +119,7 @@ class SqliteOnlineStore:
         self.path = Path(path).expanduser()
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._sql: dict[str, _Sql] = {}
         self._codecs = CodecRegistry(self._load_schema)
         self._closed = False
@@ -129,7 +134,7 @@ class SqliteOnlineStore:
         with self._transaction(conn):
             for stmt in _INIT:
                 conn.execute(stmt)
-        _forget_connections_after_fork(self)
+        _stores.add(self)
 
     def __repr__(self) -> str:
         return f"SqliteOnlineStore({str(self.path)!r})"
@@ -146,6 +151,7 @@ class SqliteOnlineStore:
                 isolation_level=None,  # autocommit; transactions are explicit
                 check_same_thread=False,  # only close() touches other threads' connections
                 cached_statements=512,
+                factory=_Connection,
             )
             conn.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -160,7 +166,7 @@ class SqliteOnlineStore:
             ) from exc
         self._local.conn = conn
         with self._lock:
-            self._connections.append(conn)
+            self._connections.add(conn)
         return conn
 
     def _conn(self) -> sqlite3.Connection:
@@ -173,7 +179,7 @@ class SqliteOnlineStore:
     def _reset_after_fork(self) -> None:
         # A connection must not cross fork(); the child opens its own.
         self._local = threading.local()
-        self._connections = []
+        self._connections = weakref.WeakSet()
         self._lock = threading.Lock()
 
     @contextmanager
@@ -185,12 +191,14 @@ class SqliteOnlineStore:
         try:
             yield
         except BaseException:
-            conn.execute("ROLLBACK")
+            with suppress(sqlite3.Error):  # SQLite may have rolled back already
+                conn.execute("ROLLBACK")
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
             raise MvpsError(f"cannot commit to the online store {self.path}: {exc}") from exc
 
     def _stmts(self, table: str) -> _Sql:
@@ -374,7 +382,7 @@ class SqliteOnlineStore:
     def close(self) -> None:
         """Close every connection this store opened (in all threads)."""
         with self._lock:
-            conns, self._connections = self._connections, []
+            conns, self._connections = list(self._connections), weakref.WeakSet()
             self._closed = True
         for conn in conns:
             with suppress(sqlite3.Error):
@@ -394,10 +402,6 @@ _stores: weakref.WeakSet[SqliteOnlineStore] = weakref.WeakSet()
 def _after_fork() -> None:
     for store in list(_stores):
         store._reset_after_fork()
-
-
-def _forget_connections_after_fork(store: SqliteOnlineStore) -> None:
-    _stores.add(store)
 
 
 if hasattr(os, "register_at_fork"):
