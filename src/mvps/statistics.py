@@ -439,14 +439,16 @@ class Statistics:
         return isinstance(feature_name, str) and self.get(feature_name) is not None
 
     def __getattr__(self, name: str) -> FeatureDescriptiveStatistics:
-        # Only called when normal attribute lookup fails: resolve feature names.
-        if name.startswith("_"):
+        # Only called when normal attribute lookup fails: resolve feature names. Reads
+        # go through __dict__ so a half-built instance (unpickling) cannot recurse.
+        fds_list = self.__dict__.get("feature_descriptive_statistics")
+        if name.startswith("_") or fds_list is None:
             raise AttributeError(name)
         fds = self.get(name)
         if fds is None:
             raise AttributeError(
                 f"'Statistics' object has no attribute or feature {name!r}; "
-                f"features: {self.feature_names}"
+                f"features: {[item.feature_name for item in fds_list]}"
             )
         return fds
 
