@@ -9,6 +9,7 @@ import pytest
 
 from mvps.errors import InvalidInput, MissingDependency, MvpsError
 from mvps.online import open_online_store
+from mvps.online.base import OnlineStore
 from mvps.online.redis import RedisOnlineStore, split_prefix
 from mvps.online.sqlite import SqliteOnlineStore
 
@@ -19,6 +20,7 @@ def test_none_opens_sqlite_at_the_default_path(tmp_path) -> None:
         store = open_online_store(url, default)
         try:
             assert isinstance(store, SqliteOnlineStore)
+            assert isinstance(store, OnlineStore)
             assert store.path == default
         finally:
             store.close()
@@ -60,6 +62,7 @@ def test_redis_urls_open_redis_with_the_prefix(url: str, prefix: str, tmp_path) 
     store = open_online_store(url, tmp_path / "unused.db")  # connects lazily
     try:
         assert isinstance(store, RedisOnlineStore)
+        assert isinstance(store, OnlineStore)
         assert store.prefix == prefix
         assert "secret" not in repr(store)
     finally:
