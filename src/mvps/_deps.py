@@ -36,6 +36,5 @@ def require(module: str) -> ModuleType:
         top = module.split(".")[0]
         extra, purpose = _EXTRAS.get(top, ("all", top))
         raise MissingDependency(
-            f"{top} is needed for {purpose} but is not installed; "
-            f'run: pip install "mvps[{extra}]"'
+            f'{top} is needed for {purpose} but is not installed; run: pip install "mvps[{extra}]"'
         ) from exc

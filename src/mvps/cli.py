@@ -25,7 +25,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--project", help="project name (default: $MVPS_PROJECT or 'default')")
     p.add_argument("--home", help="directory holding projects (default: $MVPS_HOME or ~/.mvps)")
-    p.add_argument("--config", help="config file selecting backends (default: $MVPS_CONFIG or ./mvps.toml)")
+    p.add_argument(
+        "--config", help="config file selecting backends (default: $MVPS_CONFIG or ./mvps.toml)"
+    )
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -51,6 +51,8 @@ def run_sync(args: argparse.Namespace) -> int:
         if fg.online_enabled:
             n = fg.sync_online()
             total += n
-            print(f"{fg.name} v{fg.version}: {'replayed ' + str(n) + ' commit(s)' if n else 'up to date'}")
+            print(
+                f"{fg.name} v{fg.version}: {'replayed ' + str(n) + ' commit(s)' if n else 'up to date'}"
+            )
     print(f"done: {total} commit(s) replayed")
     return 0

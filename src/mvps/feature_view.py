@@ -50,8 +50,15 @@ KIND = "feature_view"
 class ServingKey:
     """A key a caller passes to ``get_feature_vector`` (Hopsworks' ``ServingKey``)."""
 
-    def __init__(self, feature_name: str, join_index: int, feature_group: Any, required: bool = True,
-                 prefix: str = "", join_on: str | None = None) -> None:
+    def __init__(
+        self,
+        feature_name: str,
+        join_index: int,
+        feature_group: Any,
+        required: bool = True,
+        prefix: str = "",
+        join_on: str | None = None,
+    ) -> None:
         self.feature_name = feature_name
         self.join_index = join_index
         self.feature_group = feature_group
@@ -70,9 +77,17 @@ class ServingKey:
 class TrainingDatasetFeature:
     """A column of the feature view's schema."""
 
-    def __init__(self, name: str, type: str | None, label: bool = False, feature_group: Any = None,
-                 index: int = 0, inference_helper_column: bool = False,
-                 training_helper_column: bool = False, transformation_function: Any = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        type: str | None,
+        label: bool = False,
+        feature_group: Any = None,
+        index: int = 0,
+        inference_helper_column: bool = False,
+        training_helper_column: bool = False,
+        transformation_function: Any = None,
+    ) -> None:
         self.name = name
         self.type = type
         self.label = label
@@ -87,32 +102,47 @@ class TrainingDatasetFeature:
             "name": self.name,
             "type": self.type,
             "label": self.label,
-            "feature_group": None if self.feature_group is None else [self.feature_group.name, self.feature_group.version],
+            "feature_group": None
+            if self.feature_group is None
+            else [self.feature_group.name, self.feature_group.version],
             "index": self.index,
             "inference_helper_column": self.inference_helper_column,
             "training_helper_column": self.training_helper_column,
         }
 
     def __repr__(self) -> str:
-        return f"TrainingDatasetFeature({self.name!r}, {self.type!r}{', label' if self.label else ''})"
+        return (
+            f"TrainingDatasetFeature({self.name!r}, {self.type!r}{', label' if self.label else ''})"
+        )
 
 
 class FeatureView:
     """See the module docstring."""
 
-    def __init__(self, fs: FeatureStore, name: str, version: int, query: Query, description: str = "",
-                 labels: Sequence[str] | None = None,
-                 inference_helper_columns: Sequence[str] | None = None,
-                 training_helper_columns: Sequence[str] | None = None,
-                 transformation_functions: Sequence[Any] | None = None) -> None:
+    def __init__(
+        self,
+        fs: FeatureStore,
+        name: str,
+        version: int,
+        query: Query,
+        description: str = "",
+        labels: Sequence[str] | None = None,
+        inference_helper_columns: Sequence[str] | None = None,
+        training_helper_columns: Sequence[str] | None = None,
+        transformation_functions: Sequence[Any] | None = None,
+    ) -> None:
         self._fs = fs
         self.name = name
         self.version = version
         self.query = query
         self.description = description or ""
         self.labels = [frames.normalize_name(x) for x in (labels or [])]
-        self.inference_helper_columns = [frames.normalize_name(x) for x in (inference_helper_columns or [])]
-        self.training_helper_columns = [frames.normalize_name(x) for x in (training_helper_columns or [])]
+        self.inference_helper_columns = [
+            frames.normalize_name(x) for x in (inference_helper_columns or [])
+        ]
+        self.training_helper_columns = [
+            frames.normalize_name(x) for x in (training_helper_columns or [])
+        ]
         self._mdts: list[HopsworksUdf] = []
         for t in _as_list(transformation_functions):
             u = as_udf(t)._copy()
@@ -129,9 +159,18 @@ class FeatureView:
     # ------------------------------------------------------------------ creation
 
     @classmethod
-    def _create(cls, fs: FeatureStore, name: str, query: Query, version: int | None, description: str,
-                labels: Sequence[str] | None, inference_helper_columns: Sequence[str] | None,
-                training_helper_columns: Sequence[str] | None, transformation_functions: Any) -> FeatureView:
+    def _create(
+        cls,
+        fs: FeatureStore,
+        name: str,
+        query: Query,
+        version: int | None,
+        description: str,
+        labels: Sequence[str] | None,
+        inference_helper_columns: Sequence[str] | None,
+        training_helper_columns: Sequence[str] | None,
+        transformation_functions: Any,
+    ) -> FeatureView:
         nm = frames.check_identifier(frames.normalize_name(name), "feature view name")
         if not isinstance(query, Query):
             raise InvalidInput(
@@ -142,8 +181,17 @@ class FeatureView:
                 raise InvalidInput(
                     f"feature group {fg.name!r} has not been saved yet; insert data (or call save()) first"
                 )
-        fv = cls(fs, nm, version or 0, query, description, labels, inference_helper_columns,
-                 training_helper_columns, transformation_functions)
+        fv = cls(
+            fs,
+            nm,
+            version or 0,
+            query,
+            description,
+            labels,
+            inference_helper_columns,
+            training_helper_columns,
+            transformation_functions,
+        )
         fv._check_definition()
         catalog = fs._project.catalog
         obj = catalog.create(KIND, nm, version, fv.to_dict())
@@ -211,9 +259,17 @@ class FeatureView:
                 f"feature view '{obj.name}' version {obj.version} reads a feature group that was "
                 f"deleted ({exc}); create a new feature view"
             ) from exc
-        fv = cls(fs, obj.name, obj.version, query, b.get("description", ""), b.get("labels"),
-                 b.get("inference_helper_columns"), b.get("training_helper_columns"),
-                 [udf_from_dict(d) for d in b.get("transformation_functions", [])])
+        fv = cls(
+            fs,
+            obj.name,
+            obj.version,
+            query,
+            b.get("description", ""),
+            b.get("labels"),
+            b.get("inference_helper_columns"),
+            b.get("training_helper_columns"),
+            [udf_from_dict(d) for d in b.get("transformation_functions", [])],
+        )
         fv.id, fv.created = obj.id, obj.created
         return fv
 
@@ -229,7 +285,11 @@ class FeatureView:
     def features(self) -> list[TrainingDatasetFeature]:
         return [
             TrainingDatasetFeature(
-                c.name, c.type, label=c.name in self.labels, feature_group=c.feature_group, index=i,
+                c.name,
+                c.type,
+                label=c.name in self.labels,
+                feature_group=c.feature_group,
+                index=i,
                 inference_helper_column=c.name in self.inference_helper_columns,
                 training_helper_column=c.name in self.training_helper_columns,
             )
@@ -240,7 +300,11 @@ class FeatureView:
 
     @property
     def _model_features(self) -> list[str]:
-        skip = set(self.labels) | set(self.inference_helper_columns) | set(self.training_helper_columns)
+        skip = (
+            set(self.labels)
+            | set(self.inference_helper_columns)
+            | set(self.training_helper_columns)
+        )
         return [c.name for c in self._columns if c.name not in skip]
 
     @property
@@ -273,18 +337,42 @@ class FeatureView:
             out.append(f"fg0.{root.event_time}")
         return out
 
-    def _read(self, versions: dict[str, int | None] | None, start: Any, end: Any,
-              extra_filter: Filter | Logic | None, order: bool = True, need_event_time: bool = False,
-              primary_key: bool = False, event_time: bool = False) -> tuple[pa.Table, dict[str, int | None]]:
+    def _read(
+        self,
+        versions: dict[str, int | None] | None,
+        start: Any,
+        end: Any,
+        extra_filter: Filter | Logic | None,
+        order: bool = True,
+        need_event_time: bool = False,
+        primary_key: bool = False,
+        event_time: bool = False,
+    ) -> tuple[pa.Table, dict[str, int | None]]:
         s, e = check_range(start, end, "time range")
         extras = self._extra_columns(primary_key, event_time or need_event_time)
-        c = self.query.compile(versions=versions, start_time=s, end_time=e, extra_filter=extra_filter,
-                               extra_columns=extras, order=order)
+        c = self.query.compile(
+            versions=versions,
+            start_time=s,
+            end_time=e,
+            extra_filter=extra_filter,
+            extra_columns=extras,
+            order=order,
+        )
         return run(c), c.versions
 
-    def _split_xy(self, table: pa.Table, primary_key: bool, event_time: bool, training_helper_columns: bool,
-                  inference_helper_columns: bool, transform: bool, stats: dict[str, Any] | None,
-                  dataframe_type: str, context: dict[str, Any] | None, with_labels: bool = True) -> tuple[Any, Any]:
+    def _split_xy(
+        self,
+        table: pa.Table,
+        primary_key: bool,
+        event_time: bool,
+        training_helper_columns: bool,
+        inference_helper_columns: bool,
+        transform: bool,
+        stats: dict[str, Any] | None,
+        dataframe_type: str,
+        context: dict[str, Any] | None,
+        with_labels: bool = True,
+    ) -> tuple[Any, Any]:
         root = self.query.left_feature_group
         front = []
         if primary_key:
@@ -301,18 +389,31 @@ class FeatureView:
         y = table.select(self.labels) if (self.labels and with_labels) else None
         if transform and self._mdts:
             x, y = self._transform_tables(x, y, stats, context)
-        return frames.from_arrow(x, dataframe_type), (None if y is None else frames.from_arrow(y, dataframe_type))
+        return frames.from_arrow(x, dataframe_type), (
+            None if y is None else frames.from_arrow(y, dataframe_type)
+        )
 
-    def _transform_tables(self, x: pa.Table, y: pa.Table | None, stats: dict[str, Any] | None,
-                          context: dict[str, Any] | None) -> tuple[pa.Table, pa.Table | None]:
+    def _transform_tables(
+        self,
+        x: pa.Table,
+        y: pa.Table | None,
+        stats: dict[str, Any] | None,
+        context: dict[str, Any] | None,
+    ) -> tuple[pa.Table, pa.Table | None]:
         """Apply the model-dependent transformations (features to X, labels to y)."""
         label_set = set(self.labels)
         for side in ("x", "y"):
             table = x if side == "x" else y
             if table is None:
                 continue
-            udfs = [u for u in self._mdts if (set(u.transformation_features) <= label_set) == (side == "y")]
-            udfs = [u for u in udfs if all(f in table.column_names for f in u.transformation_features)]
+            udfs = [
+                u
+                for u in self._mdts
+                if (set(u.transformation_features) <= label_set) == (side == "y")
+            ]
+            udfs = [
+                u for u in udfs if all(f in table.column_names for f in u.transformation_features)
+            ]
             if not udfs:
                 continue
             frame = frames.to_pandas(table)
@@ -343,16 +444,32 @@ class FeatureView:
 
     # ------------------------------------------------------------------ training data
 
-    def _new_td(self, spec: SplitSpec, start: Any, end: Any, description: str, extra_filter: Any,
-                statistics_config: Any, materialize: bool, data_format: str = "parquet") -> tuple[int, dict[str, pa.Table]]:
+    def _new_td(
+        self,
+        spec: SplitSpec,
+        start: Any,
+        end: Any,
+        description: str,
+        extra_filter: Any,
+        statistics_config: Any,
+        materialize: bool,
+        data_format: str = "parquet",
+    ) -> tuple[int, dict[str, pa.Table]]:
         """Read the data, split it, compute statistics and record a new TD version."""
         from mvps.statistics import compute_statistics
         from mvps.statistics_config import StatisticsConfig
 
         s, e = check_range(start, end, "time range")
         root = self.query.left_feature_group
-        table, versions = self._read(None, s, e, extra_filter, need_event_time=spec.kind == "time",
-                                     primary_key=True, event_time=True)
+        table, versions = self._read(
+            None,
+            s,
+            e,
+            extra_filter,
+            need_event_time=spec.kind == "time",
+            primary_key=True,
+            event_time=True,
+        )
         splits = assign_splits(table, spec, root.event_time)
         train = splits.get(TRAIN, splits.get(""))
         if train is None or train.num_rows == 0:
@@ -386,7 +503,9 @@ class FeatureView:
                     st = compute_statistics(t.select(self._model_features + self.labels), cfg)
                     st.split_name = name or None
                     split_stats[name or "all"] = st.to_dict()
-                catalog.add_record("td_statistics", (TD_KIND, self._td_name, td_version), {"splits": split_stats})
+                catalog.add_record(
+                    "td_statistics", (TD_KIND, self._td_name, td_version), {"splits": split_stats}
+                )
             catalog.update(TD_KIND, self._td_name, td_version, body)
         except Exception:
             catalog.delete(TD_KIND, self._td_name, td_version)
@@ -405,6 +524,7 @@ class FeatureView:
         out = {}
         for name in needed:
             st = stats.get(name)
+            assert st is not None
             ext = dict(st.extended_statistics or {})
             if "unique_values" not in ext:
                 import pyarrow.compute as pc
@@ -421,7 +541,9 @@ class FeatureView:
 
         fmt = (data_format or "parquet").lower()
         if fmt not in ("parquet", "csv", "tsv"):
-            raise InvalidInput(f"data_format must be 'parquet', 'csv' or 'tsv', got {data_format!r}")
+            raise InvalidInput(
+                f"data_format must be 'parquet', 'csv' or 'tsv', got {data_format!r}"
+            )
         base = self._fs._project.path / "training_datasets" / self._td_name / str(td_version)
         base.mkdir(parents=True, exist_ok=True)
         for name, t in splits.items():
@@ -453,7 +575,10 @@ class FeatureView:
         if td_version is None:
             return None
         body = self._td(td_version).body
-        return {k: FeatureDescriptiveStatistics.from_dict(v) for k, v in body["transformation_statistics"].items()}
+        return {
+            k: FeatureDescriptiveStatistics.from_dict(v)
+            for k, v in body["transformation_statistics"].items()
+        }
 
     def _replay(self, td_version: int) -> tuple[dict[str, pa.Table], dict[str, Any]]:
         """The splits of a recorded TD version (from files when materialised)."""
@@ -476,82 +601,193 @@ class FeatureView:
                 if fmt == "parquet":
                     out[name] = pq.read_table(path)
                 else:
-                    out[name] = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter="\t" if fmt == "tsv" else ","))
+                    out[name] = pacsv.read_csv(
+                        path,
+                        parse_options=pacsv.ParseOptions(delimiter="\t" if fmt == "tsv" else ","),
+                    )
             return out, body
-        extra = filter_from_dict(body["extra_filter"], self.query) if body.get("extra_filter") else None
-        table, _ = self._read(body["versions"], body.get("start_time"), body.get("end_time"), extra,
-                              need_event_time=True, primary_key=True, event_time=True)
+        extra = (
+            filter_from_dict(body["extra_filter"], self.query) if body.get("extra_filter") else None
+        )
+        table, _ = self._read(
+            body["versions"],
+            body.get("start_time"),
+            body.get("end_time"),
+            extra,
+            need_event_time=True,
+            primary_key=True,
+            event_time=True,
+        )
         return assign_splits(table, spec, self.query.left_feature_group.event_time), body
 
-    def _outputs(self, splits: dict[str, pa.Table], names: Sequence[str], td_version: int, primary_key: bool,
-                 event_time: bool, training_helper_columns: bool, dataframe_type: str,
-                 context: dict[str, Any] | None) -> tuple[Any, ...]:
+    def _outputs(
+        self,
+        splits: dict[str, pa.Table],
+        names: Sequence[str],
+        td_version: int,
+        primary_key: bool,
+        event_time: bool,
+        training_helper_columns: bool,
+        dataframe_type: str,
+        context: dict[str, Any] | None,
+    ) -> tuple[Any, ...]:
         frames.check_dataframe_type(dataframe_type)
         stats = self._td_stats(td_version)
         xs, ys = [], []
         for n in names:
-            x, y = self._split_xy(splits[n], primary_key, event_time, training_helper_columns, False, True, stats,
-                                  dataframe_type, context)
+            x, y = self._split_xy(
+                splits[n],
+                primary_key,
+                event_time,
+                training_helper_columns,
+                False,
+                True,
+                stats,
+                dataframe_type,
+                context,
+            )
             xs.append(x)
             ys.append(y)
         self._last_td_version = td_version
         return (*xs, *ys)
 
-    def training_data(self, start_time: Any = None, end_time: Any = None, description: str = "",
-                      extra_filter: Filter | Logic | None = None, statistics_config: Any = None,
-                      read_options: Any = None, spine: Any = None, primary_key: bool = False,
-                      event_time: bool = False, training_helper_columns: bool = False,
-                      dataframe_type: str = "default", transformation_context: dict[str, Any] | None = None,
-                      **kwargs: Any) -> tuple[Any, Any]:
+    def training_data(
+        self,
+        start_time: Any = None,
+        end_time: Any = None,
+        description: str = "",
+        extra_filter: Filter | Logic | None = None,
+        statistics_config: Any = None,
+        read_options: Any = None,
+        spine: Any = None,
+        primary_key: bool = False,
+        event_time: bool = False,
+        training_helper_columns: bool = False,
+        dataframe_type: str = "default",
+        transformation_context: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> tuple[Any, Any]:
         """``(X, y)`` for ``[start_time, end_time)``; records a new training-dataset version."""
         _no_spine(spine)
         frames.check_dataframe_type(dataframe_type)
-        v, splits = self._new_td(SplitSpec("none"), start_time, end_time, description, extra_filter,
-                                 statistics_config, False)
-        x, y = self._outputs(splits, [""], v, primary_key, event_time, training_helper_columns, dataframe_type,
-                             transformation_context)
+        v, splits = self._new_td(
+            SplitSpec("none"),
+            start_time,
+            end_time,
+            description,
+            extra_filter,
+            statistics_config,
+            False,
+        )
+        x, y = self._outputs(
+            splits,
+            [""],
+            v,
+            primary_key,
+            event_time,
+            training_helper_columns,
+            dataframe_type,
+            transformation_context,
+        )
         return x, y
 
-    def train_test_split(self, test_size: float | None = None, train_start: Any = "", train_end: Any = "",
-                         test_start: Any = "", test_end: Any = "", description: str = "",
-                         extra_filter: Filter | Logic | None = None, statistics_config: Any = None,
-                         read_options: Any = None, spine: Any = None, primary_key: bool = False,
-                         event_time: bool = False, training_helper_columns: bool = False,
-                         dataframe_type: str = "default", transformation_context: dict[str, Any] | None = None,
-                         seed: int | None = None, **kwargs: Any) -> tuple[Any, Any, Any, Any]:
+    def train_test_split(
+        self,
+        test_size: float | None = None,
+        train_start: Any = "",
+        train_end: Any = "",
+        test_start: Any = "",
+        test_end: Any = "",
+        description: str = "",
+        extra_filter: Filter | Logic | None = None,
+        statistics_config: Any = None,
+        read_options: Any = None,
+        spine: Any = None,
+        primary_key: bool = False,
+        event_time: bool = False,
+        training_helper_columns: bool = False,
+        dataframe_type: str = "default",
+        transformation_context: dict[str, Any] | None = None,
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> tuple[Any, Any, Any, Any]:
         """``(X_train, X_test, y_train, y_test)``: random (``test_size``, ``seed``) or by time
         (``train_start/train_end/test_start/test_end``); records a new TD version."""
         _no_spine(spine)
         frames.check_dataframe_type(dataframe_type)
-        spec = self._spec(test_size, None, seed, train=(train_start, train_end), test=(test_start, test_end))
-        v, splits = self._new_td(spec, None, None, description, extra_filter, statistics_config, False)
-        x_tr, x_te, y_tr, y_te = self._outputs(splits, [TRAIN, TEST], v, primary_key, event_time,
-                                               training_helper_columns, dataframe_type, transformation_context)
+        spec = self._spec(
+            test_size, None, seed, train=(train_start, train_end), test=(test_start, test_end)
+        )
+        v, splits = self._new_td(
+            spec, None, None, description, extra_filter, statistics_config, False
+        )
+        x_tr, x_te, y_tr, y_te = self._outputs(
+            splits,
+            [TRAIN, TEST],
+            v,
+            primary_key,
+            event_time,
+            training_helper_columns,
+            dataframe_type,
+            transformation_context,
+        )
         return x_tr, x_te, y_tr, y_te
 
-    def train_validation_test_split(self, validation_size: float | None = None, test_size: float | None = None,
-                                    train_start: Any = "", train_end: Any = "", validation_start: Any = "",
-                                    validation_end: Any = "", test_start: Any = "", test_end: Any = "",
-                                    description: str = "", extra_filter: Filter | Logic | None = None,
-                                    statistics_config: Any = None, read_options: Any = None, spine: Any = None,
-                                    primary_key: bool = False, event_time: bool = False,
-                                    training_helper_columns: bool = False, dataframe_type: str = "default",
-                                    transformation_context: dict[str, Any] | None = None,
-                                    seed: int | None = None, **kwargs: Any) -> tuple[Any, ...]:
+    def train_validation_test_split(
+        self,
+        validation_size: float | None = None,
+        test_size: float | None = None,
+        train_start: Any = "",
+        train_end: Any = "",
+        validation_start: Any = "",
+        validation_end: Any = "",
+        test_start: Any = "",
+        test_end: Any = "",
+        description: str = "",
+        extra_filter: Filter | Logic | None = None,
+        statistics_config: Any = None,
+        read_options: Any = None,
+        spine: Any = None,
+        primary_key: bool = False,
+        event_time: bool = False,
+        training_helper_columns: bool = False,
+        dataframe_type: str = "default",
+        transformation_context: dict[str, Any] | None = None,
+        seed: int | None = None,
+        **kwargs: Any,
+    ) -> tuple[Any, ...]:
         """``(X_train, X_val, X_test, y_train, y_val, y_test)``; records a new TD version."""
         _no_spine(spine)
         frames.check_dataframe_type(dataframe_type)
-        spec = self._spec(test_size, validation_size, seed, train=(train_start, train_end),
-                          validation=(validation_start, validation_end), test=(test_start, test_end))
+        spec = self._spec(
+            test_size,
+            validation_size,
+            seed,
+            train=(train_start, train_end),
+            validation=(validation_start, validation_end),
+            test=(test_start, test_end),
+        )
         if spec.kind == "random" and not spec.validation_size:
             raise InvalidInput("validation_size is required, e.g. validation_size=0.1")
-        v, splits = self._new_td(spec, None, None, description, extra_filter, statistics_config, False)
-        out = self._outputs(splits, [TRAIN, VALIDATION, TEST], v, primary_key, event_time,
-                            training_helper_columns, dataframe_type, transformation_context)
+        v, splits = self._new_td(
+            spec, None, None, description, extra_filter, statistics_config, False
+        )
+        out = self._outputs(
+            splits,
+            [TRAIN, VALIDATION, TEST],
+            v,
+            primary_key,
+            event_time,
+            training_helper_columns,
+            dataframe_type,
+            transformation_context,
+        )
         return out
 
     @staticmethod
-    def _spec(test_size: Any, validation_size: Any, seed: Any, **ranges: tuple[Any, Any]) -> SplitSpec:
+    def _spec(
+        test_size: Any, validation_size: Any, seed: Any, **ranges: tuple[Any, Any]
+    ) -> SplitSpec:
         has_time = any(x not in (None, "") for r in ranges.values() for x in r)
         if has_time:
             if test_size is not None or validation_size is not None:
@@ -559,50 +795,113 @@ class FeatureView:
             return time_split(**ranges)
         return random_split(test_size, validation_size, seed)
 
-    def create_training_data(self, start_time: Any = "", end_time: Any = "", storage_connector: Any = None,
-                             location: str = "", description: str = "",
-                             extra_filter: Filter | Logic | None = None, data_format: str = "parquet",
-                             coalesce: bool = False, seed: int | None = None, statistics_config: Any = None,
-                             write_options: Any = None, spine: Any = None, **kwargs: Any) -> tuple[int, None]:
+    def create_training_data(
+        self,
+        start_time: Any = "",
+        end_time: Any = "",
+        storage_connector: Any = None,
+        location: str = "",
+        description: str = "",
+        extra_filter: Filter | Logic | None = None,
+        data_format: str = "parquet",
+        coalesce: bool = False,
+        seed: int | None = None,
+        statistics_config: Any = None,
+        write_options: Any = None,
+        spine: Any = None,
+        **kwargs: Any,
+    ) -> tuple[int, None]:
         """Materialise training data to files; returns ``(td_version, None)`` (no job)."""
         _no_spine(spine)
-        v, _ = self._new_td(SplitSpec("none"), start_time, end_time, description, extra_filter,
-                            statistics_config, True, data_format)
+        v, _ = self._new_td(
+            SplitSpec("none"),
+            start_time,
+            end_time,
+            description,
+            extra_filter,
+            statistics_config,
+            True,
+            data_format,
+        )
         return v, None
 
-    def create_train_test_split(self, test_size: float | None = None, train_start: Any = "", train_end: Any = "",
-                                test_start: Any = "", test_end: Any = "", storage_connector: Any = None,
-                                location: str = "", description: str = "",
-                                extra_filter: Filter | Logic | None = None, data_format: str = "parquet",
-                                coalesce: bool = False, seed: int | None = None, statistics_config: Any = None,
-                                write_options: Any = None, spine: Any = None, **kwargs: Any) -> tuple[int, None]:
+    def create_train_test_split(
+        self,
+        test_size: float | None = None,
+        train_start: Any = "",
+        train_end: Any = "",
+        test_start: Any = "",
+        test_end: Any = "",
+        storage_connector: Any = None,
+        location: str = "",
+        description: str = "",
+        extra_filter: Filter | Logic | None = None,
+        data_format: str = "parquet",
+        coalesce: bool = False,
+        seed: int | None = None,
+        statistics_config: Any = None,
+        write_options: Any = None,
+        spine: Any = None,
+        **kwargs: Any,
+    ) -> tuple[int, None]:
         _no_spine(spine)
-        spec = self._spec(test_size, None, seed, train=(train_start, train_end), test=(test_start, test_end))
-        v, _ = self._new_td(spec, None, None, description, extra_filter, statistics_config, True, data_format)
+        spec = self._spec(
+            test_size, None, seed, train=(train_start, train_end), test=(test_start, test_end)
+        )
+        v, _ = self._new_td(
+            spec, None, None, description, extra_filter, statistics_config, True, data_format
+        )
         return v, None
 
-    def create_train_validation_test_split(self, validation_size: float | None = None,
-                                           test_size: float | None = None, train_start: Any = "",
-                                           train_end: Any = "", validation_start: Any = "",
-                                           validation_end: Any = "", test_start: Any = "", test_end: Any = "",
-                                           storage_connector: Any = None, location: str = "",
-                                           description: str = "", extra_filter: Filter | Logic | None = None,
-                                           data_format: str = "parquet", coalesce: bool = False,
-                                           seed: int | None = None, statistics_config: Any = None,
-                                           write_options: Any = None, spine: Any = None,
-                                           **kwargs: Any) -> tuple[int, None]:
+    def create_train_validation_test_split(
+        self,
+        validation_size: float | None = None,
+        test_size: float | None = None,
+        train_start: Any = "",
+        train_end: Any = "",
+        validation_start: Any = "",
+        validation_end: Any = "",
+        test_start: Any = "",
+        test_end: Any = "",
+        storage_connector: Any = None,
+        location: str = "",
+        description: str = "",
+        extra_filter: Filter | Logic | None = None,
+        data_format: str = "parquet",
+        coalesce: bool = False,
+        seed: int | None = None,
+        statistics_config: Any = None,
+        write_options: Any = None,
+        spine: Any = None,
+        **kwargs: Any,
+    ) -> tuple[int, None]:
         _no_spine(spine)
-        spec = self._spec(test_size, validation_size, seed, train=(train_start, train_end),
-                          validation=(validation_start, validation_end), test=(test_start, test_end))
+        spec = self._spec(
+            test_size,
+            validation_size,
+            seed,
+            train=(train_start, train_end),
+            validation=(validation_start, validation_end),
+            test=(test_start, test_end),
+        )
         if spec.kind == "random" and not spec.validation_size:
             raise InvalidInput("validation_size is required, e.g. validation_size=0.1")
-        v, _ = self._new_td(spec, None, None, description, extra_filter, statistics_config, True, data_format)
+        v, _ = self._new_td(
+            spec, None, None, description, extra_filter, statistics_config, True, data_format
+        )
         return v, None
 
-    def get_training_data(self, training_dataset_version: int, read_options: Any = None,
-                          primary_key: bool = False, event_time: bool = False,
-                          training_helper_columns: bool = False, dataframe_type: str = "default",
-                          transformation_context: dict[str, Any] | None = None, **kwargs: Any) -> tuple[Any, Any]:
+    def get_training_data(
+        self,
+        training_dataset_version: int,
+        read_options: Any = None,
+        primary_key: bool = False,
+        event_time: bool = False,
+        training_helper_columns: bool = False,
+        dataframe_type: str = "default",
+        transformation_context: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> tuple[Any, Any]:
         """``(X, y)`` of a recorded version: the same rows it returned when created."""
         splits, body = self._replay(training_dataset_version)
         if "" not in splits:
@@ -610,70 +909,126 @@ class FeatureView:
                 f"training dataset version {training_dataset_version} is split; use get_train_test_split "
                 "or get_train_validation_test_split"
             )
-        x, y = self._outputs(splits, [""], training_dataset_version, primary_key, event_time,
-                             training_helper_columns, dataframe_type, transformation_context)
+        x, y = self._outputs(
+            splits,
+            [""],
+            training_dataset_version,
+            primary_key,
+            event_time,
+            training_helper_columns,
+            dataframe_type,
+            transformation_context,
+        )
         return x, y
 
-    def get_train_test_split(self, training_dataset_version: int, read_options: Any = None,
-                             primary_key: bool = False, event_time: bool = False,
-                             training_helper_columns: bool = False, dataframe_type: str = "default",
-                             transformation_context: dict[str, Any] | None = None,
-                             **kwargs: Any) -> tuple[Any, Any, Any, Any]:
+    def get_train_test_split(
+        self,
+        training_dataset_version: int,
+        read_options: Any = None,
+        primary_key: bool = False,
+        event_time: bool = False,
+        training_helper_columns: bool = False,
+        dataframe_type: str = "default",
+        transformation_context: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> tuple[Any, Any, Any, Any]:
         splits, body = self._replay(training_dataset_version)
         if set(splits) != {TRAIN, TEST}:
             raise InvalidInput(
                 f"training dataset version {training_dataset_version} has splits {sorted(splits)}, "
                 "not train/test"
             )
-        a, b, c, d = self._outputs(splits, [TRAIN, TEST], training_dataset_version, primary_key, event_time,
-                                   training_helper_columns, dataframe_type, transformation_context)
+        a, b, c, d = self._outputs(
+            splits,
+            [TRAIN, TEST],
+            training_dataset_version,
+            primary_key,
+            event_time,
+            training_helper_columns,
+            dataframe_type,
+            transformation_context,
+        )
         return a, b, c, d
 
-    def get_train_validation_test_split(self, training_dataset_version: int, read_options: Any = None,
-                                        primary_key: bool = False, event_time: bool = False,
-                                        training_helper_columns: bool = False, dataframe_type: str = "default",
-                                        transformation_context: dict[str, Any] | None = None,
-                                        **kwargs: Any) -> tuple[Any, ...]:
+    def get_train_validation_test_split(
+        self,
+        training_dataset_version: int,
+        read_options: Any = None,
+        primary_key: bool = False,
+        event_time: bool = False,
+        training_helper_columns: bool = False,
+        dataframe_type: str = "default",
+        transformation_context: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> tuple[Any, ...]:
         splits, body = self._replay(training_dataset_version)
         if set(splits) != {TRAIN, VALIDATION, TEST}:
             raise InvalidInput(
                 f"training dataset version {training_dataset_version} has splits {sorted(splits)}, "
                 "not train/validation/test"
             )
-        return self._outputs(splits, [TRAIN, VALIDATION, TEST], training_dataset_version, primary_key,
-                             event_time, training_helper_columns, dataframe_type, transformation_context)
+        return self._outputs(
+            splits,
+            [TRAIN, VALIDATION, TEST],
+            training_dataset_version,
+            primary_key,
+            event_time,
+            training_helper_columns,
+            dataframe_type,
+            transformation_context,
+        )
 
-    def recreate_training_dataset(self, training_dataset_version: int, statistics_config: Any = None,
-                                  write_options: Any = None, spine: Any = None, **kwargs: Any) -> None:
+    def recreate_training_dataset(
+        self,
+        training_dataset_version: int,
+        statistics_config: Any = None,
+        write_options: Any = None,
+        spine: Any = None,
+        **kwargs: Any,
+    ) -> None:
         """Write the files of a materialised version again (from its pinned data)."""
         obj = self._td(training_dataset_version)
         body = dict(obj.body)
         body["location"] = None
         self._catalog.update(TD_KIND, self._td_name, training_dataset_version, body)
         splits, _ = self._replay(training_dataset_version)
-        body["location"] = self._materialize(training_dataset_version, splits, obj.body.get("data_format") or "parquet")
+        body["location"] = self._materialize(
+            training_dataset_version, splits, obj.body.get("data_format") or "parquet"
+        )
         self._catalog.update(TD_KIND, self._td_name, training_dataset_version, body)
 
     def get_training_datasets(self) -> list[TrainingDataset]:
-        return [TrainingDataset(self, o.version, o.body, o.created) for o in self._catalog.list(TD_KIND, self._td_name)]
+        return [
+            TrainingDataset(self, o.version, o.body, o.created)
+            for o in self._catalog.list(TD_KIND, self._td_name)
+        ]
 
-    def get_training_dataset_statistics(self, training_dataset_version: int, before_transformation: bool = False,
-                                        feature_names: Sequence[str] | None = None) -> Any:
+    def get_training_dataset_statistics(
+        self,
+        training_dataset_version: int,
+        before_transformation: bool = False,
+        feature_names: Sequence[str] | None = None,
+    ) -> Any:
         """Statistics of each split of a TD version (``.split_statistics``)."""
         from mvps.statistics import Statistics
 
         self._td(training_dataset_version)
-        recs = self._catalog.records("td_statistics", (TD_KIND, self._td_name, int(training_dataset_version)), limit=1)
+        recs = self._catalog.records(
+            "td_statistics", (TD_KIND, self._td_name, int(training_dataset_version)), limit=1
+        )
         if not recs:
             return None
         splits = {k: Statistics.from_dict(v) for k, v in recs[0].body["splits"].items()}
         if feature_names:
             wanted = {frames.normalize_name(n) for n in feature_names}
             for st in splits.values():
-                st.feature_descriptive_statistics = [f for f in st.feature_descriptive_statistics if f.feature_name in wanted]
+                st.feature_descriptive_statistics = [
+                    f for f in st.feature_descriptive_statistics if f.feature_name in wanted
+                ]
         first = next(iter(splits.values()))
-        first.split_statistics = list(splits.values()) if len(splits) > 1 or "all" not in splits else []
-        first.training_dataset_version = int(training_dataset_version)
+        # Hopsworks' shape: one Statistics whose split_statistics lists every split
+        first.__dict__["split_statistics"] = list(splits.values()) if "all" not in splits else []
+        first.__dict__["training_dataset_version"] = int(training_dataset_version)
         return first
 
     def purge_training_data(self, training_dataset_version: int) -> None:
@@ -713,21 +1068,43 @@ class FeatureView:
             self._td(training_dataset_version)
         self._batch_td_version = training_dataset_version
 
-    def get_batch_data(self, start_time: Any = None, end_time: Any = None, read_options: Any = None,
-                       spine: Any = None, primary_key: bool = False, event_time: bool = False,
-                       inference_helper_columns: bool = False, dataframe_type: str = "default",
-                       transformed: bool = True, transformation_context: dict[str, Any] | None = None,
-                       extra_filter: Filter | Logic | None = None, **kwargs: Any) -> Any:
+    def get_batch_data(
+        self,
+        start_time: Any = None,
+        end_time: Any = None,
+        read_options: Any = None,
+        spine: Any = None,
+        primary_key: bool = False,
+        event_time: bool = False,
+        inference_helper_columns: bool = False,
+        dataframe_type: str = "default",
+        transformed: bool = True,
+        transformation_context: dict[str, Any] | None = None,
+        extra_filter: Filter | Logic | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Features for batch scoring, ``[start_time, end_time)`` on the left group's event
         time, with the training join and transformations; labels excluded."""
         _no_spine(spine)
         frames.check_dataframe_type(dataframe_type)
-        table, _ = self._read(None, start_time, end_time, extra_filter, primary_key=primary_key, event_time=event_time)
+        table, _ = self._read(
+            None, start_time, end_time, extra_filter, primary_key=primary_key, event_time=event_time
+        )
         stats = None
         if transformed and any(u.statistics_features for u in self._mdts):
             stats = self._td_stats(self._batch_td_version or self._default_td_version())
-        x, _ = self._split_xy(table, primary_key, event_time, False, inference_helper_columns, transformed, stats,
-                              dataframe_type, transformation_context, with_labels=False)
+        x, _ = self._split_xy(
+            table,
+            primary_key,
+            event_time,
+            False,
+            inference_helper_columns,
+            transformed,
+            stats,
+            dataframe_type,
+            transformation_context,
+            with_labels=False,
+        )
         return x
 
     def get_batch_query(self, start_time: Any = None, end_time: Any = None) -> str:
@@ -739,10 +1116,19 @@ class FeatureView:
 
     # ------------------------------------------------------------------ online
 
-    def init_serving(self, training_dataset_version: int | None = None, external: Any = None,
-                     options: Any = None, init_sql_client: Any = None, init_rest_client: bool = False,
-                     reset_rest_client: bool = False, config_rest_client: Any = None,
-                     default_client: Any = None, feature_logger: Any = None, **kwargs: Any) -> None:
+    def init_serving(
+        self,
+        training_dataset_version: int | None = None,
+        external: Any = None,
+        options: Any = None,
+        init_sql_client: Any = None,
+        init_rest_client: bool = False,
+        reset_rest_client: bool = False,
+        config_rest_client: Any = None,
+        default_client: Any = None,
+        feature_logger: Any = None,
+        **kwargs: Any,
+    ) -> None:
         """Compile the serving plan: key lookups per group, column positions and the
         transformation statistics of ``training_dataset_version`` (default: the newest)."""
         from mvps.vector_server import ServingPlan
@@ -754,8 +1140,16 @@ class FeatureView:
                     "serve feature vectors; create the group with online_enabled=True"
                 )
             fg.sync_online()
-        v = training_dataset_version if training_dataset_version is not None else self._default_td_version()
-        stats = self._td_stats(v) if (v is not None and any(u.statistics_features for u in self._mdts)) else None
+        v = (
+            training_dataset_version
+            if training_dataset_version is not None
+            else self._default_td_version()
+        )
+        stats = (
+            self._td_stats(v)
+            if (v is not None and any(u.statistics_features for u in self._mdts))
+            else None
+        )
         self._serving = ServingPlan(self, stats)
         self._serving_td_version = v
 
@@ -765,55 +1159,104 @@ class FeatureView:
         assert self._serving is not None
         return self._serving
 
-    def get_feature_vector(self, entry: dict[str, Any] | None = None, passed_features: dict[str, Any] | None = None,
-                           external: Any = None, return_type: str = "list", allow_missing: bool = False,
-                           force_rest_client: bool = False, force_sql_client: bool = False,
-                           transform: bool = True, on_demand_features: bool = True,
-                           request_parameters: dict[str, Any] | None = None,
-                           transformation_context: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    def get_feature_vector(
+        self,
+        entry: dict[str, Any] | None = None,
+        passed_features: dict[str, Any] | None = None,
+        external: Any = None,
+        return_type: str = "list",
+        allow_missing: bool = False,
+        force_rest_client: bool = False,
+        force_sql_client: bool = False,
+        transform: bool = True,
+        on_demand_features: bool = True,
+        request_parameters: dict[str, Any] | None = None,
+        transformation_context: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """The feature vector of one entry (serving key → value), in the view's order.
 
         ``passed_features`` override looked-up values or supply features the online
         store lacks (a group whose features are all passed need not have a row).
         """
         plan = self._plan()
-        values = plan.vector(entry or {}, passed_features, allow_missing, transform, request_parameters,
-                             transformation_context)
+        values = plan.vector(
+            entry or {},
+            passed_features,
+            allow_missing,
+            transform,
+            request_parameters,
+            transformation_context,
+        )
         return plan.render([values], return_type, single=True, transform=transform)
 
-    def get_feature_vectors(self, entry: Sequence[dict[str, Any]] | None = None,
-                            passed_features: Sequence[dict[str, Any]] | None = None, external: Any = None,
-                            return_type: str = "list", allow_missing: bool = False,
-                            force_rest_client: bool = False, force_sql_client: bool = False,
-                            transform: bool = True, on_demand_features: bool = True,
-                            request_parameters: Sequence[dict[str, Any]] | None = None,
-                            transformation_context: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    def get_feature_vectors(
+        self,
+        entry: Sequence[dict[str, Any]] | None = None,
+        passed_features: Sequence[dict[str, Any]] | None = None,
+        external: Any = None,
+        return_type: str = "list",
+        allow_missing: bool = False,
+        force_rest_client: bool = False,
+        force_sql_client: bool = False,
+        transform: bool = True,
+        on_demand_features: bool = True,
+        request_parameters: Sequence[dict[str, Any]] | None = None,
+        transformation_context: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Feature vectors of many entries (one batched lookup per group)."""
         plan = self._plan()
         entries = list(entry or [])
         if passed_features is not None and len(passed_features) != len(entries):
             raise InvalidInput("passed_features must have one dict per entry")
-        rows = plan.vectors(entries, passed_features, allow_missing, transform, request_parameters,
-                            transformation_context)
+        rows = plan.vectors(
+            entries,
+            passed_features,
+            allow_missing,
+            transform,
+            request_parameters,
+            transformation_context,
+        )
         return plan.render(rows, return_type, single=False, transform=transform)
 
-    def get_inference_helper(self, entry: dict[str, Any], external: Any = None, return_type: str = "pandas",
-                             **kwargs: Any) -> Any:
+    def get_inference_helper(
+        self,
+        entry: dict[str, Any],
+        external: Any = None,
+        return_type: str = "pandas",
+        **kwargs: Any,
+    ) -> Any:
         """The inference helper columns of one entry."""
         return self._plan().helpers([entry], return_type, single=True)
 
-    def get_inference_helpers(self, entry: Sequence[dict[str, Any]], external: Any = None,
-                              return_type: str = "pandas", **kwargs: Any) -> Any:
+    def get_inference_helpers(
+        self,
+        entry: Sequence[dict[str, Any]],
+        external: Any = None,
+        return_type: str = "pandas",
+        **kwargs: Any,
+    ) -> Any:
         return self._plan().helpers(list(entry), return_type, single=False)
 
-    def transform(self, feature_vector: Any, external: Any = None,
-                  transformation_context: dict[str, Any] | None = None, return_type: str | None = None) -> Any:
+    def transform(
+        self,
+        feature_vector: Any,
+        external: Any = None,
+        transformation_context: dict[str, Any] | None = None,
+        return_type: str | None = None,
+    ) -> Any:
         """Apply the model-dependent transformations to untransformed vector(s) or a frame."""
         plan = self._plan()
         return plan.transform_any(feature_vector, transformation_context, return_type)
 
-    def compute_on_demand_features(self, feature_vector: Any, request_parameters: Any = None,
-                                   transformation_context: Any = None, return_type: str | None = None) -> Any:
+    def compute_on_demand_features(
+        self,
+        feature_vector: Any,
+        request_parameters: Any = None,
+        transformation_context: Any = None,
+        return_type: str | None = None,
+    ) -> Any:
         return feature_vector
 
     # ------------------------------------------------------------------ lineage / admin

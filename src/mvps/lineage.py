@@ -25,7 +25,12 @@ class Artifact:
     meta_type: str = "DELETED"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "type": self.type, "meta_type": self.meta_type}
+        return {
+            "name": self.name,
+            "version": self.version,
+            "type": self.type,
+            "meta_type": self.meta_type,
+        }
 
 
 @dataclass
@@ -41,9 +46,7 @@ class Links:
         return not (self.accessible or self.deleted or self.inaccessible or self.faulty)
 
     def __repr__(self) -> str:
-        return (
-            f"Links(accessible={self.accessible!r}, deleted={[(a.name, a.version) for a in self.deleted]})"
-        )
+        return f"Links(accessible={self.accessible!r}, deleted={[(a.name, a.version) for a in self.deleted]})"
 
 
 def load(fs: Any, ref: tuple[str, str, int]) -> Any:
@@ -106,7 +109,10 @@ def models_of(fv: Any, training_dataset_version: int | None = None) -> list[Any]
         obj = load(fv._fs, link.dst)
         if obj is None:
             continue
-        if training_dataset_version is not None and getattr(obj, "training_dataset_version", None) != training_dataset_version:
+        if (
+            training_dataset_version is not None
+            and getattr(obj, "training_dataset_version", None) != training_dataset_version
+        ):
             continue
         out.append(obj)
     return out

@@ -227,7 +227,9 @@ class Query:
         for f in self.features:
             if f.name == n:
                 return f
-        raise InvalidInput(f"the query has no feature {name!r}; it has {[f.name for f in self.features]}")
+        raise InvalidInput(
+            f"the query has no feature {name!r}; it has {[f.name for f in self.features]}"
+        )
 
     def is_time_travel(self) -> bool:
         return self._as_of is not None or any(j.query.is_time_travel() for j in self._joins)
@@ -296,8 +298,17 @@ class Query:
     ) -> Compiled:
         """Compile to SQL. See :class:`_Compiler` for the options."""
         return _Compiler(
-            self, online, versions, start_time, end_time, extra_filter, extra_columns, order, limit,
-            resolve_sources, spine,
+            self,
+            online,
+            versions,
+            start_time,
+            end_time,
+            extra_filter,
+            extra_columns,
+            order,
+            limit,
+            resolve_sources,
+            spine,
         ).compile()
 
     def _output_columns(self, aliases: _Aliases) -> list[OutputColumn]:
@@ -306,7 +317,12 @@ class Query:
         return cols
 
     def _collect(
-        self, aliases: _Aliases, cols: list[OutputColumn], taken: set[str], prefix: str | None, drop: set[str]
+        self,
+        aliases: _Aliases,
+        cols: list[OutputColumn],
+        taken: set[str],
+        prefix: str | None,
+        drop: set[str],
     ) -> None:
         fg = self._left_feature_group
         alias = aliases.of(self)
@@ -328,7 +344,11 @@ class Query:
             if j.join_type == "left_semi_join":
                 continue  # a semi join only filters the left rows
             # the right side's copy of an equally named join key is not repeated
-            same = set(j.on) if j.on else {r for l_, r in zip(j.left_on, j.right_on, strict=True) if l_ == r}
+            same = (
+                set(j.on)
+                if j.on
+                else {r for l_, r in zip(j.left_on, j.right_on, strict=True) if l_ == r}
+            )
             left_sel = set(self._left_features)
             j.query._collect(aliases, cols, taken, j.prefix, {k for k in same if k in left_sel})
 
@@ -363,7 +383,9 @@ class Query:
         for jd in d.get("joins", []):
             sub = cls.from_dict(jd["query"], fs)
             q._joins.append(
-                Join(sub, jd["on"], jd["left_on"], jd["right_on"], jd["join_type"], jd.get("prefix"))
+                Join(
+                    sub, jd["on"], jd["left_on"], jd["right_on"], jd["join_type"], jd.get("prefix")
+                )
             )
         if d.get("filter"):
             q._filter = filter_from_dict(d["filter"], q)
@@ -455,9 +477,18 @@ class _Compiler:
     """
 
     def __init__(
-        self, query: Query, online: bool, versions: dict[str, int | None] | None, start: datetime | None,
-        end: datetime | None, extra_filter: Filter | Logic | None, extra_columns: Sequence[str],
-        order: bool, limit: int | None, resolve_sources: bool, spine: pa.Table | None,
+        self,
+        query: Query,
+        online: bool,
+        versions: dict[str, int | None] | None,
+        start: datetime | None,
+        end: datetime | None,
+        extra_filter: Filter | Logic | None,
+        extra_columns: Sequence[str],
+        order: bool,
+        limit: int | None,
+        resolve_sources: bool,
+        spine: pa.Table | None,
     ) -> None:
         self.q = query
         self.online = online
@@ -516,7 +547,15 @@ class _Compiler:
         if self.limit is not None:
             parts.append(f"LIMIT {int(self.limit)}")
         by_alias = {self.aliases.of(q): q._left_feature_group for q in self.aliases.queries}
-        return Compiled("\n".join(parts), self.params, cols, self.sources, self.source_sql, self.versions, by_alias)
+        return Compiled(
+            "\n".join(parts),
+            self.params,
+            cols,
+            self.sources,
+            self.source_sql,
+            self.versions,
+            by_alias,
+        )
 
     @staticmethod
     def _time_param(fg: FeatureGroup, t: datetime) -> Any:
@@ -529,7 +568,9 @@ class _Compiler:
 
     # relations -----------------------------------------------------------
 
-    def _relation(self, q: Query, parent_as_of: tuple[datetime | None, datetime | None] | None) -> str:
+    def _relation(
+        self, q: Query, parent_as_of: tuple[datetime | None, datetime | None] | None
+    ) -> str:
         """The FROM item for a query's left feature group (with sub-query filters)."""
         fg = q._left_feature_group
         alias = self.aliases.of(q)
@@ -551,7 +592,9 @@ class _Compiler:
             return rel
         if self.online:
             fg.sync_online()
-            self.sources[rel] = fg._fill_defaults(fg._project.online.scan(fg._table, fg.arrow_schema))
+            self.sources[rel] = fg._fill_defaults(
+                fg._project.online.scan(fg._table, fg.arrow_schema)
+            )
             return rel
         offline = fg._project.offline
         wall, excl = as_of if as_of else (None, None)
@@ -590,8 +633,14 @@ class _Compiler:
         out: list[str] = []
         root = self.q._left_feature_group
         left_alias = self.aliases.of(q)
-        as_of = (q._as_of, q._exclude_until) if (q._as_of or q._exclude_until) else (
-            (self.q._as_of, self.q._exclude_until) if (self.q._as_of or self.q._exclude_until) else None
+        as_of = (
+            (q._as_of, q._exclude_until)
+            if (q._as_of or q._exclude_until)
+            else (
+                (self.q._as_of, self.q._exclude_until)
+                if (self.q._as_of or self.q._exclude_until)
+                else None
+            )
         )
         for j in q._joins:
             right_q = j.query
@@ -607,7 +656,10 @@ class _Compiler:
             if pit:
                 rel = self._dedup_for_asof(rel, right, rk)
                 cond = " AND ".join(
-                    [*conds, f"fg0.{_q(root.event_time or '')} >= {alias}.{_q(right.event_time or '')}"]
+                    [
+                        *conds,
+                        f"fg0.{_q(root.event_time or '')} >= {alias}.{_q(right.event_time or '')}",
+                    ]
                 )
                 out.append(f"ASOF {kind} JOIN {rel} AS {alias} ON {cond}")
             elif kind == "CROSS":
@@ -625,9 +677,7 @@ class _Compiler:
             return rel
         part = ", ".join(_q(k) for k in [*keys, fg.event_time or ""])
         order = ", ".join(_q(k) for k in fg.primary_key)
-        return (
-            f"(SELECT * FROM {rel} QUALIFY row_number() OVER (PARTITION BY {part} ORDER BY {order}) = 1)"
-        )
+        return f"(SELECT * FROM {rel} QUALIFY row_number() OVER (PARTITION BY {part} ORDER BY {order}) = 1)"
 
     # filters -------------------------------------------------------------
 
@@ -664,7 +714,10 @@ class _Compiler:
         return resolve
 
     def _own_column(self, fg: FeatureGroup, f: Feature) -> str:
-        if f._feature_group is not None and (f._feature_group.name, f._feature_group.version) != (fg.name, fg.version):
+        if f._feature_group is not None and (f._feature_group.name, f._feature_group.version) != (
+            fg.name,
+            fg.version,
+        ):
             raise InvalidInput(
                 f"a filter on a joined query can only use that group's features; "
                 f"{f.name!r} belongs to {f._feature_group.name!r}"

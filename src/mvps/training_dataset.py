@@ -53,7 +53,13 @@ class SplitSpec:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SplitSpec:
-        return cls(d["kind"], d.get("test_size"), d.get("validation_size"), d.get("seed"), d.get("ranges") or {})
+        return cls(
+            d["kind"],
+            d.get("test_size"),
+            d.get("validation_size"),
+            d.get("seed"),
+            d.get("ranges") or {},
+        )
 
 
 def _fraction(v: Any, what: str) -> float | None:
@@ -89,7 +95,9 @@ def time_split(**ranges: tuple[Any, Any]) -> SplitSpec:
         if s is None and e is None:
             continue
         if s is not None and e is not None and s >= e:
-            raise InvalidInput(f"{name}_start {s.isoformat()} must be before {name}_end {e.isoformat()}")
+            raise InvalidInput(
+                f"{name}_start {s.isoformat()} must be before {name}_end {e.isoformat()}"
+            )
         out[name] = [iso(s), iso(e)]
     if TRAIN not in out or TEST not in out:
         raise InvalidInput("a time-based split needs train_start/train_end and test_start/test_end")
@@ -106,10 +114,12 @@ def assign_splits(table: pa.Table, spec: SplitSpec, event_time: str | None) -> d
         perm = rng.permutation(n)
         n_test = int(round(n * (spec.test_size or 0)))
         n_val = int(round(n * (spec.validation_size or 0)))
-        parts = {TEST: perm[:n_test], VALIDATION: perm[n_test : n_test + n_val], TRAIN: perm[n_test + n_val :]}
-        return {
-            name: table.take(pa.array(np.sort(parts[name]), pa.int64())) for name in spec.names
+        parts = {
+            TEST: perm[:n_test],
+            VALIDATION: perm[n_test : n_test + n_val],
+            TRAIN: perm[n_test + n_val :],
         }
+        return {name: table.take(pa.array(np.sort(parts[name]), pa.int64())) for name in spec.names}
     if not event_time:
         raise InvalidInput("a time-based split needs an event time on the left feature group")
     et = table.column(event_time)
@@ -135,7 +145,9 @@ def _scalar(t: Any, typ: pa.DataType) -> pa.Scalar:
 class TrainingDataset:
     """Metadata of one training-dataset version (read-only view of the catalog entry)."""
 
-    def __init__(self, feature_view: Any, version: int, body: dict[str, Any], created: float) -> None:
+    def __init__(
+        self, feature_view: Any, version: int, body: dict[str, Any], created: float
+    ) -> None:
         self._fv = feature_view
         self.version = version
         self._body = body
@@ -153,7 +165,10 @@ class TrainingDataset:
     def splits(self) -> dict[str, float | None]:
         spec = SplitSpec.from_dict(self._body["split"])
         if spec.kind == "random":
-            out = {TRAIN: 1 - (spec.test_size or 0) - (spec.validation_size or 0), TEST: spec.test_size}
+            out = {
+                TRAIN: 1 - (spec.test_size or 0) - (spec.validation_size or 0),
+                TEST: spec.test_size,
+            }
             if spec.validation_size:
                 out[VALIDATION] = spec.validation_size
             return out

@@ -226,7 +226,11 @@ class HopsworksUdf:
         kw = self._kwargs(context)
         if self.mode == "python":
             rows = [self.func(*vals, **kw) for vals in zip(*inputs, strict=True)]
-            result: Any = pd.DataFrame(rows) if rows and isinstance(rows[0], tuple | list) else pd.Series(rows)
+            result: Any = (
+                pd.DataFrame(rows)
+                if rows and isinstance(rows[0], tuple | list)
+                else pd.Series(rows)
+            )
         else:
             result = self.func(*inputs, **kw)
         if isinstance(result, tuple):
@@ -234,19 +238,25 @@ class HopsworksUdf:
         if isinstance(result, pd.Series):
             result = result.to_frame()
         if not isinstance(result, pd.DataFrame):
-            result = pd.DataFrame({0: list(result) if hasattr(result, "__iter__") else [result] * len(frame)})
+            result = pd.DataFrame(
+                {0: list(result) if hasattr(result, "__iter__") else [result] * len(frame)}
+            )
         result = result.reset_index(drop=True)
         result.columns = self.output_column_names(result.shape[1])
         return result
 
-    def execute_scalar(self, values: Sequence[Any], context: dict[str, Any] | None = None) -> list[Any]:
+    def execute_scalar(
+        self, values: Sequence[Any], context: dict[str, Any] | None = None
+    ) -> list[Any]:
         """Apply to one row's input values; returns the list of output values."""
         if self._scalar is not None:
             return list(self._scalar(self, *values))
         if self.mode == "pandas":
             import pandas as pd
 
-            frame = pd.DataFrame({f: [v] for f, v in zip(self.transformation_features, values, strict=True)})
+            frame = pd.DataFrame(
+                {f: [v] for f, v in zip(self.transformation_features, values, strict=True)}
+            )
             return list(self.execute_pandas(frame, context).iloc[0])
         out = self.func(*values, **self._kwargs(context))
         if isinstance(out, tuple | list):
@@ -254,6 +264,13 @@ class HopsworksUdf:
         if hasattr(out, "iloc"):
             return list(out.iloc[0]) if hasattr(out, "columns") else [out.iloc[0]]
         return [out]
+
+    def _cache(self, key: str, build: Callable[[Any], Any]) -> Any:
+        """Per-bound-function cache of values derived from statistics (the serving hot path)."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if key not in cache:
+            cache[key] = build(self._statistics().feature)  # type: ignore[union-attr]
+        return cache[key]
 
     def __repr__(self) -> str:
         return f"{self.function_name}({', '.join(self.transformation_features)})"
@@ -321,9 +338,7 @@ def _label(feature: Any, statistics: Any = _feature_statistics) -> Any:
     import pandas as pd
 
     index = {v: i for i, v in enumerate(sorted(statistics.feature.unique_values))}
-    return pd.Series(
-        [None if _is_missing(v) else index.get(v, -1) for v in feature], dtype="Int64"
-    )
+    return pd.Series([None if _is_missing(v) else index.get(v, -1) for v in feature], dtype="Int64")
 
 
 def _label_scalar(u: HopsworksUdf, v: Any) -> list[Any]:
@@ -335,23 +350,15 @@ def _one_hot(feature: Any, statistics: Any = _feature_statistics) -> Any:
     import pandas as pd
 
     values = sorted(statistics.feature.unique_values)
-    return pd.DataFrame({i: (feature == v).fillna(False).astype(bool) for i, v in enumerate(values)})
+    return pd.DataFrame(
+        {i: (feature == v).fillna(False).astype(bool) for i, v in enumerate(values)}
+    )
 
 
 def _one_hot_scalar(u: HopsworksUdf, v: Any) -> list[Any]:
     values = u._cache("one_hot_values", lambda s: sorted(s.unique_values))
     return [v == x for x in values]
 
-
-def _cache(self: HopsworksUdf, key: str, build: Callable[[Any], Any]) -> Any:
-    """Per-bound-function cache of values derived from statistics (the serving hot path)."""
-    cache = self.__dict__.setdefault("_derived", {})
-    if key not in cache:
-        cache[key] = build(self._statistics().feature)  # type: ignore[union-attr]
-    return cache[key]
-
-
-HopsworksUdf._cache = _cache  # type: ignore[attr-defined]
 
 BUILTINS: dict[str, tuple[Callable[..., Any], Callable[..., Any], Any]] = {
     "min_max_scaler": (_min_max, _min_max_scalar, float),
@@ -367,8 +374,12 @@ def builtin(name: str) -> HopsworksUdf:
     try:
         func, scalar, rtype = BUILTINS[name]
     except KeyError:
-        raise InvalidInput(f"no built-in transformation {name!r}; built-ins are {sorted(BUILTINS)}") from None
-    return HopsworksUdf(func, [rtype], drop=["feature"], mode="default", name=name, scalar=scalar, builtin=name)
+        raise InvalidInput(
+            f"no built-in transformation {name!r}; built-ins are {sorted(BUILTINS)}"
+        ) from None
+    return HopsworksUdf(
+        func, [rtype], drop=["feature"], mode="default", name=name, scalar=scalar, builtin=name
+    )
 
 
 min_max_scaler = builtin("min_max_scaler")
@@ -429,12 +440,19 @@ def udf_from_dict(d: dict[str, Any]) -> HopsworksUdf:
         import pandas as pd
 
         namespace: dict[str, Any] = {
-            "pd": pd, "np": np, "math": math, "datetime": datetime,
-            "TransformationStatistics": TransformationStatistics, "udf": udf,
+            "pd": pd,
+            "np": np,
+            "math": math,
+            "datetime": datetime,
+            "TransformationStatistics": TransformationStatistics,
+            "udf": udf,
         }
-        exec(compile(d["source"], f"<transformation {d['name']}>", "exec"), namespace)  # noqa: S102
+        exec(compile(d["source"], f"<transformation {d['name']}>", "exec"), namespace)
         u = HopsworksUdf(
-            namespace[d["name"]], d["return_types"], drop=d.get("drop"), mode=d.get("mode", "default"),
+            namespace[d["name"]],
+            d["return_types"],
+            drop=d.get("drop"),
+            mode=d.get("mode", "default"),
             source=d["source"],
         )
     u.transformation_features = list(d["features"])
@@ -462,7 +480,9 @@ class TransformationFunction:
     hopsworks_udf: HopsworksUdf
     version: int | None = None
 
-    def __init__(self, featurestore: Any, transformation_function: Any, version: int | None = None) -> None:
+    def __init__(
+        self, featurestore: Any, transformation_function: Any, version: int | None = None
+    ) -> None:
         self.featurestore = featurestore
         self.hopsworks_udf = as_udf(transformation_function)
         self.version = version
@@ -479,7 +499,9 @@ class TransformationFunction:
         return self
 
     def delete(self) -> None:
-        self.featurestore._project.catalog.delete("transformation_function", self.name, self.version or 1)
+        self.featurestore._project.catalog.delete(
+            "transformation_function", self.name, self.version or 1
+        )
 
     def __call__(self, *features: Any) -> HopsworksUdf:
         return self.hopsworks_udf(*features)

@@ -32,13 +32,17 @@ def serving_keys(fv: FeatureView) -> list[ServingKey]:
     out: list[ServingKey] = []
     counter = [0]
 
-    def walk(q: Query, parent_keys: dict[str, str] | None, prefix: str, join_map: dict[str, str]) -> None:
+    def walk(
+        q: Query, parent_keys: dict[str, str] | None, prefix: str, join_map: dict[str, str]
+    ) -> None:
         idx = counter[0]
         counter[0] += 1
         fg = q.left_feature_group
         for pk in fg.primary_key:
             if pk in join_map:
-                out.append(ServingKey(pk, idx, fg, required=False, prefix=prefix, join_on=join_map[pk]))
+                out.append(
+                    ServingKey(pk, idx, fg, required=False, prefix=prefix, join_on=join_map[pk])
+                )
             else:
                 out.append(ServingKey(pk, idx, fg, required=True, prefix=prefix))
         for j in q.joins:
@@ -50,7 +54,16 @@ def serving_keys(fv: FeatureView) -> list[ServingKey]:
 
 
 class _Lookup:
-    __slots__ = ("defaults", "fg", "key_parts", "needs_row", "parent", "table", "vector_names", "width")
+    __slots__ = (
+        "defaults",
+        "fg",
+        "key_parts",
+        "needs_row",
+        "parent",
+        "table",
+        "vector_names",
+        "width",
+    )
 
     def __init__(self, fg: FeatureGroup, parent: int | None) -> None:
         self.fg = fg
@@ -123,7 +136,9 @@ class ServingPlan:
                 if src in par.fg.primary_key:
                     lk.key_parts.append((_PARENT_KEY, parent, par.fg.primary_key.index(src)))
                 else:
-                    lk.key_parts.append((_PARENT_ROW, parent, [f.name for f in par.fg.features].index(src)))
+                    lk.key_parts.append(
+                        (_PARENT_ROW, parent, [f.name for f in par.fg.features].index(src))
+                    )
                 self.optional.add(f"{prefix}{pk}")
             else:
                 name = f"{prefix}{pk}"
@@ -152,7 +167,9 @@ class ServingPlan:
 
     def _check_entry(self, entry: dict[str, Any]) -> None:
         if not isinstance(entry, dict):
-            raise InvalidInput(f"entry must be a dict of serving keys, e.g. {{{self.required[0]!r}: 1}}")
+            raise InvalidInput(
+                f"entry must be a dict of serving keys, e.g. {{{self.required[0]!r}: 1}}"
+            )
         missing = [k for k in self.required if k not in entry]
         extra = [k for k in entry if k not in self.accepted]
         if missing or extra:
@@ -165,8 +182,13 @@ class ServingPlan:
                 f"{' and '.join(parts)} for feature view '{self.fv.name}'; pass exactly {sorted(self.required)}"
             )
 
-    def _keys(self, lk: _Lookup, entry: dict[str, Any], keys: list[tuple[Any, ...] | None],
-              rows: list[list[Any] | None]) -> tuple[Any, ...] | None:
+    def _keys(
+        self,
+        lk: _Lookup,
+        entry: dict[str, Any],
+        keys: list[tuple[Any, ...] | None],
+        rows: list[list[Any] | None],
+    ) -> tuple[Any, ...] | None:
         out = []
         for kind, a, b in lk.key_parts:
             if kind == _ENTRY:
@@ -183,8 +205,9 @@ class ServingPlan:
                 out.append(row[b])
         return tuple(out)
 
-    def _fetch(self, entry: dict[str, Any], passed: dict[str, Any] | None,
-               allow_missing: bool) -> list[list[Any] | None]:
+    def _fetch(
+        self, entry: dict[str, Any], passed: dict[str, Any] | None, allow_missing: bool
+    ) -> list[list[Any] | None]:
         keys: list[tuple[Any, ...] | None] = []
         rows: list[list[Any] | None] = []
         online = self.online
@@ -197,7 +220,9 @@ class ServingPlan:
             rows.append(row)
         return rows
 
-    def _missing(self, lk: _Lookup, key: Any, passed: dict[str, Any] | None, allow_missing: bool) -> None:
+    def _missing(
+        self, lk: _Lookup, key: Any, passed: dict[str, Any] | None, allow_missing: bool
+    ) -> None:
         if allow_missing:
             return
         if passed and all(n in passed for n in lk.vector_names):
@@ -209,8 +234,10 @@ class ServingPlan:
             "insert it, pass its features with passed_features, or use allow_missing=True"
         )
 
-    def _assemble(self, rows: list[list[Any] | None], positions: Sequence[tuple[int, int]]) -> list[Any]:
-        out = []
+    def _assemble(
+        self, rows: list[list[Any] | None], positions: Sequence[tuple[int, int]]
+    ) -> list[Any]:
+        out: list[Any] = []
         for li, pos in positions:
             row = rows[li]
             if row is None:
@@ -223,15 +250,28 @@ class ServingPlan:
 
     # ------------------------------------------------------------------ public
 
-    def vector(self, entry: dict[str, Any], passed: dict[str, Any] | None, allow_missing: bool, transform: bool,
-               request_parameters: dict[str, Any] | None, context: dict[str, Any] | None) -> list[Any]:
+    def vector(
+        self,
+        entry: dict[str, Any],
+        passed: dict[str, Any] | None,
+        allow_missing: bool,
+        transform: bool,
+        request_parameters: dict[str, Any] | None,
+        context: dict[str, Any] | None,
+    ) -> list[Any]:
         self._check_entry(entry)
         rows = self._fetch(entry, passed, allow_missing)
         values = self._assemble(rows, self.positions)
         return self._finish(values, passed, transform, request_parameters, context)
 
-    def _finish(self, values: list[Any], passed: dict[str, Any] | None, transform: bool,
-                request_parameters: dict[str, Any] | None, context: dict[str, Any] | None) -> list[Any]:
+    def _finish(
+        self,
+        values: list[Any],
+        passed: dict[str, Any] | None,
+        transform: bool,
+        request_parameters: dict[str, Any] | None,
+        context: dict[str, Any] | None,
+    ) -> list[Any]:
         if passed:
             index = self.index
             for k, v in passed.items():
@@ -244,9 +284,11 @@ class ServingPlan:
             return self._transform(values, context)
         return values
 
-    def _on_demand(self, values: list[Any], params: dict[str, Any], context: dict[str, Any] | None) -> None:
-        for u, outs in self.odts:
-            inputs = []
+    def _on_demand(
+        self, values: list[Any], params: dict[str, Any], context: dict[str, Any] | None
+    ) -> None:
+        for u, _outs in self.odts:
+            inputs: list[Any] = []
             for f in u.transformation_features:
                 if f in params:
                     inputs.append(params[f])
@@ -269,9 +311,15 @@ class ServingPlan:
                 data[n] = v
         return [data[n] for n in self.transformed_names]
 
-    def vectors(self, entries: list[dict[str, Any]], passed: Sequence[dict[str, Any]] | None, allow_missing: bool,
-                transform: bool, request_parameters: Sequence[dict[str, Any]] | None,
-                context: dict[str, Any] | None) -> list[list[Any]]:
+    def vectors(
+        self,
+        entries: list[dict[str, Any]],
+        passed: Sequence[dict[str, Any]] | None,
+        allow_missing: bool,
+        transform: bool,
+        request_parameters: Sequence[dict[str, Any]] | None,
+        context: dict[str, Any] | None,
+    ) -> list[list[Any]]:
         for e in entries:
             self._check_entry(e)
         n = len(entries)
@@ -333,10 +381,12 @@ class ServingPlan:
             from mvps._deps import require
 
             return require("polars").from_arrow(table)
-        raise InvalidInput(f"unknown return_type {return_type!r}; use 'list', 'numpy', 'pandas' or 'polars'")
+        raise InvalidInput(
+            f"unknown return_type {return_type!r}; use 'list', 'numpy', 'pandas' or 'polars'"
+        )
 
     def helpers(self, entries: list[dict[str, Any]], return_type: str, single: bool) -> Any:
-        out = []
+        out: list[list[Any]] = []
         for e in entries:
             self._check_entry(e)
             rows = self._fetch(e, None, True)
@@ -354,7 +404,9 @@ class ServingPlan:
             return require("polars").from_pandas(df)
         return df
 
-    def transform_any(self, data: Any, context: dict[str, Any] | None, return_type: str | None) -> Any:
+    def transform_any(
+        self, data: Any, context: dict[str, Any] | None, return_type: str | None
+    ) -> Any:
         """``fv.transform``: a vector, a list of vectors, or a dataframe of untransformed features."""
         if isinstance(data, list) and (not data or not isinstance(data[0], list | tuple)):
             return self._transform(list(data), context)

@@ -47,7 +47,9 @@ def loan_groups(fs):
             "annual_inc": [100.0, 200.0, 900.0, 300.0, 400.0],
         }
     )
-    fl = fs.create_feature_group("loans", version=1, primary_key=["id"], event_time="issue_d", online_enabled=True)
+    fl = fs.create_feature_group(
+        "loans", version=1, primary_key=["id"], event_time="issue_d", online_enabled=True
+    )
     fl.insert(loans)
     fa = fs.create_feature_group(
         "applicants", version=1, primary_key=["id"], event_time="report_d", online_enabled=True

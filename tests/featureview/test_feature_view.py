@@ -34,7 +34,14 @@ def fv(fs, loan_groups):
 
 def test_create_get_and_schema(fs, fv):
     assert fs.get_feature_view("loans_approvals", 1).name == "loans_approvals"
-    assert [f.name for f in fv.schema] == ["int_rate", "purpose", "loan_amnt", "loan_status", "home", "annual_inc"]
+    assert [f.name for f in fv.schema] == [
+        "int_rate",
+        "purpose",
+        "loan_amnt",
+        "loan_status",
+        "home",
+        "annual_inc",
+    ]
     assert [f.name for f in fv.features if f.label] == ["loan_status"]
     assert fv.primary_keys == {"id"}
     assert [k.required for k in fv.serving_keys] == [True, False]
@@ -73,7 +80,11 @@ def test_td_version_returns_same_rows_after_new_inserts(fs, fv, loan_groups):
             }
         )
     )
-    fa.insert(pd.DataFrame({"id": [1], "report_d": ts("2021-06-01"), "home": ["rent"], "annual_inc": [5.0]}))
+    fa.insert(
+        pd.DataFrame(
+            {"id": [1], "report_d": ts("2021-06-01"), "home": ["rent"], "annual_inc": [5.0]}
+        )
+    )
     a, b, c, d = fv.get_train_test_split(v, primary_key=True)
     pd.testing.assert_frame_equal(a, x_tr)
     pd.testing.assert_frame_equal(b, x_te)
@@ -88,7 +99,9 @@ def test_td_version_returns_same_rows_after_new_inserts(fs, fv, loan_groups):
 
 
 def test_materialised_split_and_statistics(fv):
-    version, job = fv.create_train_validation_test_split(validation_size=0.25, test_size=0.25, seed=3)
+    version, job = fv.create_train_validation_test_split(
+        validation_size=0.25, test_size=0.25, seed=3
+    )
     assert job is None
     xs = fv.get_train_validation_test_split(version)
     assert [len(x) for x in xs[:3]] == [2, 1, 1]
@@ -107,7 +120,10 @@ def test_materialised_split_and_statistics(fv):
 
 def test_time_split(fv):
     x_tr, x_te, y_tr, y_te = fv.train_test_split(
-        train_start="2022-01-01", train_end="2022-06-01", test_start="2022-06-01", test_end="2023-01-01",
+        train_start="2022-01-01",
+        train_end="2022-06-01",
+        test_start="2022-06-01",
+        test_end="2023-01-01",
         event_time=True,
     )
     assert (x_tr["issue_d"] < pd.Timestamp("2022-06-01", tz="UTC")).all()
@@ -179,7 +195,9 @@ def test_transformations_agree_in_training_batch_and_online(fs, loan_groups):
     )
     x, y = fv.training_data()
     assert "loan_amnt" not in x.columns and "min_max_scaler_loan_amnt_" in x.columns
-    assert x["min_max_scaler_loan_amnt_"].min() == 0.0 and x["min_max_scaler_loan_amnt_"].max() == 1.0
+    assert (
+        x["min_max_scaler_loan_amnt_"].min() == 0.0 and x["min_max_scaler_loan_amnt_"].max() == 1.0
+    )
     assert {"one_hot_encoder_home_0", "one_hot_encoder_home_1"} <= set(x.columns)
     mean = pd.Series([142.0, 12.0, 66.0, 112.0]).mean()
     fv.init_serving(1)
@@ -205,18 +223,27 @@ def test_transformations_agree_in_training_batch_and_online(fs, loan_groups):
 def test_transformation_statistics_come_from_train_split(fs, loan_groups):
     fl, _ = loan_groups
     fv = fs.create_feature_view(
-        "mm", version=1, query=fl.select_all(), labels=["loan_status"],
+        "mm",
+        version=1,
+        query=fl.select_all(),
+        labels=["loan_status"],
         transformation_functions=[min_max_scaler("loan_amnt")],
     )
     x_tr, x_te, _, _ = fv.train_test_split(test_size=0.5, seed=1)
-    assert x_tr["min_max_scaler_loan_amnt_"].min() == 0.0 and x_tr["min_max_scaler_loan_amnt_"].max() == 1.0
+    assert (
+        x_tr["min_max_scaler_loan_amnt_"].min() == 0.0
+        and x_tr["min_max_scaler_loan_amnt_"].max() == 1.0
+    )
     assert len(x_te) == 2
 
 
 def test_label_transformation_applies_to_y(fs, loan_groups):
     fl, _ = loan_groups
     fv = fs.create_feature_view(
-        "lab", version=1, query=fl.select_all(), labels=["loan_status"],
+        "lab",
+        version=1,
+        query=fl.select_all(),
+        labels=["loan_status"],
         transformation_functions=[label_encoder("loan_status")],
     )
     x, y = fv.training_data()
@@ -228,7 +255,10 @@ def test_label_transformation_applies_to_y(fs, loan_groups):
 def test_udf_stored_and_reloaded(fs, loan_groups):
     fl, _ = loan_groups
     fs.create_feature_view(
-        "stored_udf", version=1, query=fl.select_all(), labels=["loan_status"],
+        "stored_udf",
+        version=1,
+        query=fl.select_all(),
+        labels=["loan_status"],
         transformation_functions=[plus_mean("loan_amnt")],
     )
     fv = fs.get_feature_view("stored_udf", 1)
@@ -242,12 +272,18 @@ def test_on_demand_transformation_at_insert_and_serving(fs):
         return amount / days
 
     fg = fs.create_feature_group(
-        "odt", version=1, primary_key=["id"], event_time="t", online_enabled=True,
+        "odt",
+        version=1,
+        primary_key=["id"],
+        event_time="t",
+        online_enabled=True,
         transformation_functions=[amount_per_day("amount", "days")],
     )
     fg.insert(pd.DataFrame({"id": [1], "t": ts("2024-01-01"), "amount": [10.0], "days": [2.0]}))
     assert fg.read()["amount_per_day"][0] == 5.0
-    fv = fs.create_feature_view("odt_view", version=1, query=fg.select(["amount", "days", "amount_per_day"]))
+    fv = fs.create_feature_view(
+        "odt_view", version=1, query=fg.select(["amount", "days", "amount_per_day"])
+    )
     assert fv.get_feature_vector({"id": 1}) == [10.0, 2.0, 5.0]
     vec = fv.get_feature_vector({"id": 1}, request_parameters={"amount": 30.0, "days": 3.0})
     assert vec[-1] == 10.0

@@ -31,7 +31,9 @@ rows = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(left=rows.filter(len), right=rows, composite=st.booleans())
 def test_pit_join_matches_merge_asof(fs, left, right, composite):
     keys = ["entity", "sub"] if composite else ["entity"]
@@ -75,7 +77,9 @@ def test_pit_join_matches_merge_asof(fs, left, right, composite):
     assert len(got) == len(ldf)  # no spine row dropped or duplicated
     got = got.sort_values("obs_id").reset_index(drop=True)
     want = want.sort_values("obs_id").reset_index(drop=True)
-    pd.testing.assert_series_equal(got["value"], want["value"], check_names=False, check_dtype=False)
+    pd.testing.assert_series_equal(
+        got["value"], want["value"], check_names=False, check_dtype=False
+    )
 
 
 def test_left_row_without_match_keeps_nulls(fs, loan_groups):
@@ -95,12 +99,19 @@ def test_inner_join_drops_unmatched_rows(fs, loan_groups):
 def test_leakage_newer_row_after_label_time_is_not_used(fs, loan_groups):
     fl, fa = loan_groups
     fv = fs.create_feature_view(
-        "leak", version=1, query=fl.select(["loan_status"]).join(fa.select(["annual_inc"])), labels=["loan_status"]
+        "leak",
+        version=1,
+        query=fl.select(["loan_status"]).join(fa.select(["annual_inc"])),
+        labels=["loan_status"],
     )
     x, y = fv.training_data(primary_key=True)
     before = dict(zip(x["id"], x["annual_inc"], strict=True))
     # a newer credit report for applicant 1 arrives after the loan was issued
-    fa.insert(pd.DataFrame({"id": [1], "report_d": ts("2022-06-01"), "home": ["own"], "annual_inc": [1e9]}))
+    fa.insert(
+        pd.DataFrame(
+            {"id": [1], "report_d": ts("2022-06-01"), "home": ["own"], "annual_inc": [1e9]}
+        )
+    )
     x2, _ = fv.training_data(primary_key=True)
     after = dict(zip(x2["id"], x2["annual_inc"], strict=True))
     assert after[1] == before[1] == 100.0
@@ -110,12 +121,29 @@ def test_leakage_newer_row_after_label_time_is_not_used(fs, loan_groups):
 
 def test_nested_join_takes_keys_from_joined_group(fs):
     tx = fs.create_feature_group("tx", version=1, primary_key=["tx_id"], event_time="t")
-    tx.insert(pd.DataFrame({"tx_id": [1, 2], "cc": [10, 20], "t": ts("2024-01-05", "2024-01-05"), "amount": [5.0, 6.0]}))
+    tx.insert(
+        pd.DataFrame(
+            {
+                "tx_id": [1, 2],
+                "cc": [10, 20],
+                "t": ts("2024-01-05", "2024-01-05"),
+                "amount": [5.0, 6.0],
+            }
+        )
+    )
     cards = fs.create_feature_group("cards", version=1, primary_key=["cc"], event_time="t")
-    cards.insert(pd.DataFrame({"cc": [10, 20], "owner": [100, 200], "t": ts("2024-01-01", "2024-01-01")}))
+    cards.insert(
+        pd.DataFrame({"cc": [10, 20], "owner": [100, 200], "t": ts("2024-01-01", "2024-01-01")})
+    )
     owners = fs.create_feature_group("owners", version=1, primary_key=["owner"], event_time="t")
     owners.insert(
-        pd.DataFrame({"owner": [100, 200, 100], "age": [30, 40, 99], "t": ts("2024-01-01", "2024-01-01", "2024-02-01")})
+        pd.DataFrame(
+            {
+                "owner": [100, 200, 100],
+                "age": [30, 40, 99],
+                "t": ts("2024-01-01", "2024-01-01", "2024-02-01"),
+            }
+        )
     )
     q = tx.select(["tx_id", "amount"]).join(cards.select(["owner"]).join(owners.select(["age"])))
     df = q.read().sort_values("tx_id")
@@ -138,9 +166,15 @@ def test_filters_are_bound_parameters(fs, loan_groups):
     q = fl.select_all().filter((fl.purpose == "debt'; DROP TABLE x; --") | (fl.loan_amnt > 100))
     assert "DROP" not in q.to_string().split("WHERE")[0]
     assert sorted(q.read()["id"]) == [1, 4]
-    assert sorted(fl.select_all().filter(fl.purpose.isin(["card", "wedding"])).read()["id"]) == [2, 3]
+    assert sorted(fl.select_all().filter(fl.purpose.isin(["card", "wedding"])).read()["id"]) == [
+        2,
+        3,
+    ]
     assert sorted(fl.select_all().filter(fl.purpose.like("de%")).read()["id"]) == [1, 4]
-    assert sorted(fl.select_all().filter((fl.int_rate >= 3) & (fl.int_rate < 5)).read()["id"]) == [3, 4]
+    assert sorted(fl.select_all().filter((fl.int_rate >= 3) & (fl.int_rate < 5)).read()["id"]) == [
+        3,
+        4,
+    ]
 
 
 def test_filter_on_joined_subquery_applies_before_join(fs, loan_groups):
@@ -155,7 +189,11 @@ def test_query_as_of_reads_old_versions(fs, loan_groups):
     fl, fa = loan_groups
     first = fa.commit_details()
     t0 = pd.Timestamp(list(first.values())[-1]["committedAt"])
-    fa.insert(pd.DataFrame({"id": [3], "report_d": ts("2021-01-01"), "home": ["rent"], "annual_inc": [1.0]}))
+    fa.insert(
+        pd.DataFrame(
+            {"id": [3], "report_d": ts("2021-01-01"), "home": ["rent"], "annual_inc": [1.0]}
+        )
+    )
     now = fl.select(["id"]).join(fa.select(["home"])).read().set_index("id")
     old = fl.select(["id"]).join(fa.select(["home"])).as_of(t0).read().set_index("id")
     assert now.loc[3, "home"] == "rent" and old.loc[3, "home"] == "mortgage"
