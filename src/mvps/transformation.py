@@ -304,34 +304,42 @@ def _is_missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+def _safe_div(num: Any, den: Any) -> Any:
+    """``num / den``, with 0.0 where the denominator is 0 (a constant training column),
+    identically for Series and scalars so training and serving agree."""
+    if hasattr(num, "where"):
+        return (num / den) if den else num * 0.0
+    return num / den if den else 0.0
+
+
 def _min_max(feature: Any, statistics: Any = _feature_statistics) -> Any:
     s = statistics.feature
-    return (feature - s.min) / (s.max - s.min)
+    return _safe_div(feature - s.min, s.max - s.min)
 
 
 def _min_max_scalar(u: HopsworksUdf, v: Any) -> list[Any]:
     s = u._statistics().feature  # type: ignore[union-attr]
-    return [None if _is_missing(v) else (v - s.min) / (s.max - s.min)]
+    return [None if _is_missing(v) else _safe_div(v - s.min, s.max - s.min)]
 
 
 def _standard(feature: Any, statistics: Any = _feature_statistics) -> Any:
     s = statistics.feature
-    return (feature - s.mean) / s.stddev
+    return _safe_div(feature - s.mean, s.stddev)
 
 
 def _standard_scalar(u: HopsworksUdf, v: Any) -> list[Any]:
     s = u._statistics().feature  # type: ignore[union-attr]
-    return [None if _is_missing(v) else (v - s.mean) / s.stddev]
+    return [None if _is_missing(v) else _safe_div(v - s.mean, s.stddev)]
 
 
 def _robust(feature: Any, statistics: Any = _feature_statistics) -> Any:
     p = statistics.feature.percentiles
-    return (feature - p[49]) / (p[74] - p[24])
+    return _safe_div(feature - p[49], p[74] - p[24])
 
 
 def _robust_scalar(u: HopsworksUdf, v: Any) -> list[Any]:
     p = u._statistics().feature.percentiles  # type: ignore[union-attr]
-    return [None if _is_missing(v) else (v - p[49]) / (p[74] - p[24])]
+    return [None if _is_missing(v) else _safe_div(v - p[49], p[74] - p[24])]
 
 
 def _label(feature: Any, statistics: Any = _feature_statistics) -> Any:
