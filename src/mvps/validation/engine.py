@@ -375,10 +375,12 @@ def _map_outcome(
     mostly: float,
     *,
     with_missing: bool = True,
+    count_key: Callable[[Any], Any] | None = None,
 ) -> _Outcome:
     """Build a column-map result from the boolean ``unexpected`` mask (no nulls).
 
-    ``unexpected`` None means no row is unexpected.
+    ``unexpected`` None means no row is unexpected. ``count_key`` maps a sampled value to
+    what ``partial_unexpected_counts`` reports (GE reports compound rows as lists).
     """
     unexpected_count = 0
     if unexpected is not None and len(unexpected):
@@ -405,7 +407,9 @@ def _map_outcome(
                 "unexpected_percent_nonmissing": _pct(unexpected_count, considered),
             }
         )
-    result["partial_unexpected_counts"] = _counts(partial)
+    result["partial_unexpected_counts"] = _counts(
+        [count_key(v) for v in partial] if count_key else partial
+    )
     result["partial_unexpected_index_list"] = index_list
     return _Outcome(_mostly_success(considered, unexpected_count, mostly), result)
 
@@ -630,7 +634,9 @@ def _compound_unique(batch: _Batch, kw: Mapping[str, Any]) -> _Outcome:
         columns = {c.name: c.arr.take(idx).to_pylist() for c in cols}
         return [{name: values[i] for name, values in columns.items()} for i in range(len(idx))]
 
-    return _map_outcome(n, missing_count, unexpected, sample, kw["mostly"])
+    return _map_outcome(
+        n, missing_count, unexpected, sample, kw["mostly"], count_key=lambda d: list(d.values())
+    )
 
 
 # column-map expectations
