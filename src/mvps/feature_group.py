@@ -80,11 +80,18 @@ class FeatureGroup:
         self._features: list[Feature] = [self._own(f) for f in (features or [])]
         from mvps.statistics_config import StatisticsConfig
 
-        self.statistics_config = StatisticsConfig.from_value(statistics_config)
+        # by default statistics include histograms (the UI plots them)
+        self.statistics_config = (
+            StatisticsConfig(enabled=True, histograms=True)
+            if statistics_config is None
+            else StatisticsConfig.from_value(statistics_config)
+        )
         self._expectation_suite = expectation_suite
         self._parents = list(parents or [])
         self.transformation_functions = list(transformation_functions or [])
-        self.time_travel_format = "DELTA" if time_travel_format is None else str(time_travel_format).upper()
+        self.time_travel_format = (
+            "DELTA" if time_travel_format is None else str(time_travel_format).upper()
+        )
         self.hudi_precombine_key = hudi_precombine_key
         self.stream = stream
         self.online_config = online_config
@@ -102,9 +109,13 @@ class FeatureGroup:
 
     def _own(self, f: Feature) -> Feature:
         if not isinstance(f, Feature):
-            raise InvalidInput(f"features must be mvps.feature.Feature objects, got {type(f).__name__}")
+            raise InvalidInput(
+                f"features must be mvps.feature.Feature objects, got {type(f).__name__}"
+            )
         f._feature_group = self
-        f.primary = f.primary or f.name in (self.primary_key if hasattr(self, "primary_key") else [])
+        f.primary = f.primary or f.name in (
+            self.primary_key if hasattr(self, "primary_key") else []
+        )
         return f
 
     @property
@@ -229,7 +240,9 @@ class FeatureGroup:
     ) -> tuple[None, Any]:
         """Persist the definition; with ``features`` (a dataframe) insert it too."""
         if features is not None and not isinstance(features, list | tuple):
-            return self.insert(features, write_options=write_options, validation_options=validation_options)
+            return self.insert(
+                features, write_options=write_options, validation_options=validation_options
+            )
         if features is not None:
             self._features = [self._own(f) for f in features]
         self._check_alive()
@@ -306,7 +319,9 @@ class FeatureGroup:
         """Dataframe → Arrow table in the group's schema, with every input check."""
         table = frames.normalize_table(frames.to_arrow(features))
         if table.num_rows == 0:
-            raise InvalidInput(f"the dataframe for feature group {self._label()} is empty; nothing to insert")
+            raise InvalidInput(
+                f"the dataframe for feature group {self._label()} is empty; nothing to insert"
+            )
         if self.transformation_functions:
             from mvps.transformation import apply_on_demand
 
@@ -406,7 +421,11 @@ class FeatureGroup:
                     self.sync_online()
                 mode = "overwrite" if overwrite else operation
                 commit = offline.write(
-                    self._table, table, self._write_key(), mode=mode, partition_by=self.partition_key
+                    self._table,
+                    table,
+                    self._write_key(),
+                    mode=mode,
+                    partition_by=self.partition_key,
                 )
                 _fault("after_offline_commit")
                 if self.online_enabled:
@@ -417,7 +436,11 @@ class FeatureGroup:
                         self._rebuild_online(None, commit.version)
                     else:
                         self._project.online.write(
-                            self._table, table, self.primary_key, self.event_time, watermark=commit.version
+                            self._table,
+                            table,
+                            self.primary_key,
+                            self.event_time,
+                            watermark=commit.version,
                         )
             self._after_commit(table, commit)
         else:
@@ -440,9 +463,13 @@ class FeatureGroup:
             except MvpsError:
                 raise
             except Exception as exc:  # statistics must never lose a committed write
-                warnings.warn(f"statistics were not computed for {self._label()}: {exc}", stacklevel=3)
+                warnings.warn(
+                    f"statistics were not computed for {self._label()}: {exc}", stacklevel=3
+                )
 
-    def commit_delete_record(self, delete_df: Any, write_options: dict[str, Any] | None = None) -> None:
+    def commit_delete_record(
+        self, delete_df: Any, write_options: dict[str, Any] | None = None
+    ) -> None:
         """Delete the rows whose primary key (and event time, when given) match ``delete_df``.
 
         One commit; the online store drops the deleted keys (or falls back to the
@@ -497,16 +524,22 @@ class FeatureGroup:
     def _rebuild_online(self, keys: pa.Table | None, version: int) -> None:
         """Write the newest offline row of each key (all keys when ``keys`` is None)."""
         latest = self._latest_rows(keys)
-        self._project.online.write(self._table, latest, self.primary_key, self.event_time, watermark=version)
+        self._project.online.write(
+            self._table, latest, self.primary_key, self.event_time, watermark=version
+        )
 
     def _rebuild_online_keys(self, keys: pa.Table, version: int) -> None:
         from mvps.online.base import encode_key
 
         latest = self._latest_rows(keys)
         online = self._project.online
-        present = {encode_key(r) for r in zip(*[latest.column(k).to_pylist() for k in self.primary_key], strict=True)}
+        present = {
+            encode_key(r)
+            for r in zip(*[latest.column(k).to_pylist() for k in self.primary_key], strict=True)
+        }
         all_keys = {
-            tuple(r) for r in zip(*[keys.column(k).to_pylist() for k in self.primary_key], strict=True)
+            tuple(r)
+            for r in zip(*[keys.column(k).to_pylist() for k in self.primary_key], strict=True)
         }
         gone = [k for k in all_keys if encode_key(k) not in present]
         if gone:
@@ -531,7 +564,7 @@ class FeatureGroup:
             f"SELECT {cols} FROM t {where} "
             f"QUALIFY row_number() OVER (PARTITION BY {part} {order}) = 1"
         )
-        out = con.execute(sql).to_arrow_table()
+        out = con.sql(sql).to_arrow_table()
         con.close()
         return self._fill_defaults(out)
 
@@ -552,7 +585,9 @@ class FeatureGroup:
         frames.check_dataframe_type(dataframe_type)
         return frames.from_arrow(self._read_arrow(wallclock_time, online), dataframe_type)
 
-    def _read_arrow(self, wallclock_time: Any = None, online: bool = False, version: int | None = None) -> pa.Table:
+    def _read_arrow(
+        self, wallclock_time: Any = None, online: bool = False, version: int | None = None
+    ) -> pa.Table:
         self._check_alive()
         if not self._saved:
             raise NotFound(f"feature group {self.name!r} has no data yet; insert a dataframe first")
@@ -588,7 +623,9 @@ class FeatureGroup:
         """The first ``n`` rows."""
         return frames.to_pandas(self._read_arrow(online=online).slice(0, n))
 
-    def commit_details(self, wallclock_time: Any = None, limit: int | None = None) -> dict[int, dict[str, Any]]:
+    def commit_details(
+        self, wallclock_time: Any = None, limit: int | None = None
+    ) -> dict[int, dict[str, Any]]:
         """The group's commits, newest first: ``{commit_id: {"committedOn", "rowsInserted",
         "rowsUpdated", "rowsDeleted"}}`` (the Activity view).
 
@@ -619,7 +656,9 @@ class FeatureGroup:
         ``exclude_until`` (exclusive) only the rows changed in between."""
         return self.select_all().as_of(wallclock_time, exclude_until)
 
-    def read_changes(self, start_wallclock_time: Any, end_wallclock_time: Any, read_options: Any = None) -> Any:
+    def read_changes(
+        self, start_wallclock_time: Any, end_wallclock_time: Any, read_options: Any = None
+    ) -> Any:
         """Rows inserted or updated after ``start`` up to ``end`` (deprecated alias of
         ``as_of(end, exclude_until=start).read()``)."""
         return self.as_of(end_wallclock_time, exclude_until=start_wallclock_time).read()
@@ -646,7 +685,9 @@ class FeatureGroup:
                     seen.add(k)
                     keep.append(i)
             rows = rows.take(pa.array(keep, pa.int64()))
-        return self._fill_defaults(rows.drop_columns(["_change_type", "_commit_version", "_commit_timestamp"]))
+        return self._fill_defaults(
+            rows.drop_columns(["_change_type", "_commit_version", "_commit_timestamp"])
+        )
 
     # ------------------------------------------------------------------ queries
 
@@ -677,7 +718,9 @@ class FeatureGroup:
         return Query(self, names)
 
     def select_except(self, features: Sequence[str | Feature] | None = None) -> Query:
-        drop = {f.name if isinstance(f, Feature) else frames.normalize_name(f) for f in (features or [])}
+        drop = {
+            f.name if isinstance(f, Feature) else frames.normalize_name(f) for f in (features or [])
+        }
         for n in drop:
             self.get_feature(n)
         return self.select([f.name for f in self._features if f.name not in drop])
@@ -734,7 +777,9 @@ class FeatureGroup:
             if f.name in names:
                 raise InvalidInput(f"feature {f.name!r} exists already in {self._label()}")
             if not f.type:
-                raise InvalidInput(f"appended feature {f.name!r} needs a type, e.g. Feature('{f.name}', type='double')")
+                raise InvalidInput(
+                    f"appended feature {f.name!r} needs a type, e.g. Feature('{f.name}', type='double')"
+                )
             frames.arrow_type(f.type)
             frames.check_identifier(f.name, "feature name")
         fields = [pa.field(f.name, frames.arrow_type(f.type or "string")) for f in new]
@@ -784,18 +829,25 @@ class FeatureGroup:
         stats = compute_statistics(table, self.statistics_config)
         offline = self._project.offline
         stats.commit_version = (
-            offline.version_at(self._table, to_utc(wallclock_time)) if wallclock_time else offline.version(self._table)
+            offline.version_at(self._table, to_utc(wallclock_time))
+            if wallclock_time
+            else offline.version(self._table)
         )
         self._catalog.add_record("statistics", self._ref, stats.to_dict())
         return stats
 
-    def get_statistics(self, computation_time: Any = None, feature_names: Sequence[str] | None = None) -> Any:
+    def get_statistics(
+        self, computation_time: Any = None, feature_names: Sequence[str] | None = None
+    ) -> Any:
         """The newest statistics (at or before ``computation_time`` when given)."""
         from mvps.statistics import Statistics
 
         until = opt_utc(computation_time, "computation_time")
         recs = self._catalog.records(
-            "statistics", self._ref, limit=1, until=None if until is None else until.timestamp() + 1e-6
+            "statistics",
+            self._ref,
+            limit=1,
+            until=None if until is None else until.timestamp() + 1e-6,
         )
         if not recs:
             return None
@@ -807,10 +859,14 @@ class FeatureGroup:
             ]
         return stats
 
-    def get_all_statistics(self, computation_time: Any = None, feature_names: Sequence[str] | None = None) -> list[Any]:
+    def get_all_statistics(
+        self, computation_time: Any = None, feature_names: Sequence[str] | None = None
+    ) -> list[Any]:
         from mvps.statistics import Statistics
 
-        return [Statistics.from_dict(r.body) for r in self._catalog.records("statistics", self._ref)]
+        return [
+            Statistics.from_dict(r.body) for r in self._catalog.records("statistics", self._ref)
+        ]
 
     @property
     def statistics(self) -> Any:
@@ -888,10 +944,16 @@ class FeatureGroup:
         """Validate a dataframe (default: the group's data) without ingesting it."""
         from mvps.validation import as_suite, validate
 
-        suite = as_suite(expectation_suite) if expectation_suite is not None else self.expectation_suite
+        suite = (
+            as_suite(expectation_suite) if expectation_suite is not None else self.expectation_suite
+        )
         if suite is None:
             raise InvalidInput(f"feature group {self._label()} has no expectation suite; pass one")
-        table = self._read_arrow() if dataframe is None else frames.normalize_table(frames.to_arrow(dataframe))
+        table = (
+            self._read_arrow()
+            if dataframe is None
+            else frames.normalize_table(frames.to_arrow(dataframe))
+        )
         report = validate(table, suite)
         report.ingestion_result = ingestion_result.upper()
         if save_report:
@@ -927,7 +989,9 @@ class FeatureGroup:
             self._persist()
         self._catalog.add_record("validation_report", self._ref, report.to_dict())
 
-    def save_validation_report(self, validation_report: Any, ingestion_result: str = "UNKNOWN", ge_type: bool = False) -> Any:
+    def save_validation_report(
+        self, validation_report: Any, ingestion_result: str = "UNKNOWN", ge_type: bool = False
+    ) -> Any:
         from mvps.validation import as_report
 
         report = as_report(validation_report)
@@ -939,7 +1003,9 @@ class FeatureGroup:
         reports = self.get_all_validation_reports(ge_type=ge_type, _limit=1)
         return reports[0] if reports else None
 
-    def get_all_validation_reports(self, ge_type: bool = False, _limit: int | None = None) -> list[Any]:
+    def get_all_validation_reports(
+        self, ge_type: bool = False, _limit: int | None = None
+    ) -> list[Any]:
         from mvps.validation import ValidationReport
 
         out = []
@@ -965,7 +1031,7 @@ class FeatureGroup:
             if wanted and rep.ingestion_result.upper() not in wanted:
                 continue
             t = rep.validation_time
-            if start and t < start or end and t >= end:
+            if (start and t < start) or (end and t >= end):
                 continue
             for res in rep.results:
                 if res.expectation_id == expectation_id:
@@ -1006,7 +1072,9 @@ class FeatureGroup:
         return None
 
     def get_complex_features(self) -> list[str]:
-        return [f.name for f in self._features if (f.type or "").startswith(("array", "struct", "map"))]
+        return [
+            f.name for f in self._features if (f.type or "").startswith(("array", "struct", "map"))
+        ]
 
     def json(self) -> str:
         import json

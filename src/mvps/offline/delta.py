@@ -32,6 +32,12 @@ from mvps.errors import Conflict, InvalidInput, NotFound
 from mvps.timeutil import UTC
 
 _TABLE_CONFIG = {"delta.enableChangeDataFeed": "true"}
+# The change data feed's extra columns and the types :meth:`DeltaOfflineStore.changes` returns.
+_CDF_COLUMNS = (
+    ("_change_type", pa.string()),
+    ("_commit_version", pa.int64()),
+    ("_commit_timestamp", pa.timestamp("us", tz="UTC")),
+)
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,9 @@ class DeltaOfflineStore:
         from deltalake.exceptions import TableNotFoundError
 
         try:
-            return DeltaTable(self.uri(table), version=version, storage_options=self.storage_options)
+            return DeltaTable(
+                self.uri(table), version=version, storage_options=self.storage_options
+            )
         except TableNotFoundError as exc:
             raise NotFound(f"offline table {table!r} has no data yet") from exc
         except Exception as exc:  # version out of range
@@ -139,7 +147,9 @@ class DeltaOfflineStore:
                     .execute()
                 )
         except CommitFailedError as exc:
-            raise Conflict(f"another writer committed to {table!r} first; retry the insert") from exc
+            raise Conflict(
+                f"another writer committed to {table!r} first; retry the insert"
+            ) from exc
         return self.history(table, limit=1)[0]
 
     def delete_keys(self, table: str, keys: pa.Table) -> Commit:
@@ -161,7 +171,9 @@ class DeltaOfflineStore:
         if not self.exists(table):
             return
         dt = self._dt(table)
-        dt.alter.add_columns([Field.from_arrow(pa.field(f.name, f.type, nullable=True)) for f in fields])
+        dt.alter.add_columns(
+            [Field.from_arrow(pa.field(f.name, f.type, nullable=True)) for f in fields]
+        )
 
     def drop(self, table: str) -> None:
         """Remove the table and all its files."""
@@ -188,7 +200,9 @@ class DeltaOfflineStore:
             return None
         return int(self._dt(table).version())
 
-    def read(self, table: str, version: int | None = None, columns: Sequence[str] | None = None) -> pa.Table:
+    def read(
+        self, table: str, version: int | None = None, columns: Sequence[str] | None = None
+    ) -> pa.Table:
         dt = self._dt(table, version)
         return dt.to_pyarrow_table(columns=list(columns) if columns else None)
 
@@ -218,7 +232,9 @@ class DeltaOfflineStore:
                     operation=op,
                     rows_inserted=inserted,
                     rows_updated=int(m.get("num_target_rows_updated", 0) or 0),
-                    rows_deleted=int(m.get("num_target_rows_deleted", m.get("num_deleted_rows", 0)) or 0),
+                    rows_deleted=int(
+                        m.get("num_target_rows_deleted", m.get("num_deleted_rows", 0)) or 0
+                    ),
                 )
             )
         return out
@@ -241,15 +257,27 @@ class DeltaOfflineStore:
         Columns: the table's columns plus ``_change_type`` (insert, update_preimage,
         update_postimage, delete) and ``_commit_version``.
         """
+        from mvps.frames import normalize_table
+
+        if start_version < 0:
+            raise InvalidInput("start_version must be >= 0")
         dt = self._dt(table)
         latest = int(dt.version())
         end = latest if end_version is None else min(end_version, latest)
         if start_version > end:
             schema = pa.schema(dt.schema().to_arrow())
-            return schema.empty_table().append_column("_change_type", pa.array([], pa.string())).append_column(
-                "_commit_version", pa.array([], pa.int64())
-            )
-        if start_version < 0:
-            raise InvalidInput("start_version must be >= 0")
+            empty = schema.empty_table()
+            for name, typ in _CDF_COLUMNS:
+                empty = empty.append_column(name, pa.array([], typ))
+            return normalize_table(empty)
         reader = dt.load_cdf(starting_version=start_version, ending_version=end)
-        return pa.RecordBatchReader.from_stream(reader).read_all()
+        # delta-rs returns view types (string_view), unsigned versions and naive
+        # millisecond timestamps: give callers the same types as the table's reads.
+        changes = normalize_table(pa.RecordBatchReader.from_stream(reader).read_all())
+        cols = dict(zip(changes.column_names, changes.columns, strict=True))
+        for name, typ in _CDF_COLUMNS:
+            if name in cols and cols[name].type != typ:
+                changes = changes.set_column(
+                    changes.column_names.index(name), name, cols[name].cast(typ)
+                )
+        return changes
