@@ -283,7 +283,15 @@ STREET_SUFFIXES: tuple[str, ...] = (
 )  # fmt: skip
 
 CITY_PREFIXES: tuple[str, ...] = (
-    "North", "East", "West", "South", "New", "Lake", "Port", "Fort", "Mount",
+    "North",
+    "East",
+    "West",
+    "South",
+    "New",
+    "Lake",
+    "Port",
+    "Fort",
+    "Mount",
 )
 CITY_SUFFIXES: tuple[str, ...] = (
     "town", "ton", "land", "ville", "berg", "burgh", "borough", "bury", "view", "port",

@@ -35,12 +35,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from mvps.datasets import _lending_vocab as vocab
 from mvps.datasets.lending_features import zipcode
@@ -71,7 +72,7 @@ FULLY_PAID = "Fully Paid"
 #: The label column of ``loans``.
 LABEL = "loan_status"
 
-_TIMESTAMP = "datetime64[us, UTC]"
+_TIMESTAMP: Final = "datetime64[us, UTC]"
 
 #: Columns and dtypes of ``LendingData.loans`` (and of the ``loans-*.csv`` files).
 LOAN_DTYPES: dict[str, str] = {
@@ -344,7 +345,7 @@ def _draw(rng: np.random.Generator, n: int) -> dict[str, Any]:
     # Income (log-normal, median about 64k), rounded like self-reported incomes.
     z_income = _latent(rng, n, (0.3, credit), (0.3, z_hist), (0.25, z_emp))
     income = np.exp(math.log(64_000.0) + 0.5 * z_income)
-    income_steps = np.choose(rng.choice(3, n, p=[0.65, 0.25, 0.10]), [1000.0, 100.0, 1.0])
+    income_steps = np.array([1000.0, 100.0, 1.0])[rng.choice(3, n, p=[0.65, 0.25, 0.10])]
     annual_inc = np.maximum(_round_to(income, income_steps), 4_000.0)
 
     # Home ownership: older, richer applicants hold mortgages.
@@ -380,7 +381,7 @@ def _draw(rng: np.random.Generator, n: int) -> dict[str, Any]:
     open_acc = rng.negative_binomial(9, 9 / (9 + open_mean))
     closed_mean = 13.5 * np.exp(0.35 * z_hist - 0.06)
     total_acc = open_acc + rng.negative_binomial(4, 4 / (4 + closed_mean)) + 1
-    mortgage_mean = np.choose(np.minimum(home, 3), [2.9, 0.55, 1.4, 0.5]) * np.exp(
+    mortgage_mean = np.array([2.9, 0.55, 1.4, 0.5])[np.minimum(home, 3)] * np.exp(
         0.3 * z_hist - 0.04
     )
     mort_acc = np.minimum(rng.negative_binomial(6, 6 / (6 + mortgage_mean)), total_acc)
@@ -391,11 +392,13 @@ def _draw(rng: np.random.Generator, n: int) -> dict[str, Any]:
     # Loan amount: right-skewed, round numbers preferred, capped by the era's maximum.
     z_amount = _latent(rng, n, (0.45, z_income), (0.15, z_hist))
     amount = np.exp(math.log(12_000.0) + 0.68 * z_amount)
-    amount_steps = np.choose(rng.choice(4, n, p=[0.45, 0.2, 0.07, 0.28]), [1000, 5000, 500, 25])
+    amount_steps = np.array([1000.0, 5000.0, 500.0, 25.0])[
+        rng.choice(4, n, p=[0.45, 0.2, 0.07, 0.28])
+    ]
     cap = np.full(n, _MAX_AMOUNT)
     for until, limit in reversed(_AMOUNT_CAPS):
         cap[months < until] = limit
-    loan_amnt = np.clip(_round_to(amount, amount_steps.astype("float64")), 500.0, cap)
+    loan_amnt = np.clip(_round_to(amount, amount_steps), 500.0, cap)
 
     # Term: 60 months only from May 2010, mostly for large amounts.
     eligible = months >= _SIXTY_MONTHS_FROM
@@ -538,12 +541,6 @@ def _digit_strings(width: int) -> list[str]:
     return [f"{number:0{width}d}" for number in range(10**width)]
 
 
-def _weighted(rng: np.random.Generator, options: Sequence[tuple[str, float]], n: int) -> pa.Array:
-    """``n`` strings drawn from ``(value, weight)`` options."""
-    values = [value for value, _ in options]
-    return _take(values, rng.choice(len(values), n, p=_shares([w for _, w in options])))
-
-
 def _addresses(rng: np.random.Generator, zip_codes: np.ndarray) -> pa.Array:
     """US-style two-line addresses ("0174 Michelle Gateway\\r\\nMendozaberg, OK 22690").
 
@@ -566,7 +563,7 @@ def _addresses(rng: np.random.Generator, zip_codes: np.ndarray) -> pa.Array:
     m = len(civilian_rows)
     buildings = [*_digit_strings(3), *_digit_strings(4), *_digit_strings(5)]
     width = rng.integers(3, 6, m)
-    offset = np.choose(width - 3, [0, 1_000, 11_000])
+    offset = np.array([0, 1_000, 11_000])[width - 3]
     building = _take(buildings, offset + rng.integers(0, 10**width))
     streets = [f"{name} {suffix}" for name in names for suffix in vocab.STREET_SUFFIXES]
     street = _take(streets, rng.integers(0, len(streets), m))
@@ -637,16 +634,18 @@ def _loan_titles(rng: np.random.Generator, purpose_codes: np.ndarray) -> pa.Arra
     return _take(titles, codes, rng.random(len(purpose_codes)) < 0.0044)
 
 
-def _job_titles(rng: np.random.Generator, missing: np.ndarray) -> pa.Array:
-    """Free-text job titles: common titles, seniority prefixes and messy capitalisation.
+def _job_title_codes(rng: np.random.Generator, n: int) -> tuple[list[str], np.ndarray]:
+    """Free-text job titles as ``(vocabulary, codes)``.
 
-    One in ten titles that can carry one gets a prefix ("Senior ", "Lead ", ...); 12%
-    are typed in lower case and 1.5% in upper case. ``missing`` rows are null.
+    Common titles with seniority prefixes and messy capitalisation: one in ten titles
+    that can carry one gets a prefix ("Senior ", "Lead ", ...); 12% are typed in lower
+    case and 1.5% in upper case.
     """
     no_prefix = {"RN", "Owner", "President", "US Army", "United States Air Force", "US Navy"}
     no_prefix |= {"USPS", "Walmart", "Self Employed", "self employed", "Retired"}
     share = 0.1 / len(vocab.JOB_PREFIXES)
-    options: list[tuple[str, float]] = []
+    values: list[str] = []
+    weights: list[float] = []
     for title, weight in vocab.JOB_TITLES.items():
         prefixes = [("", 1.0)]
         if title not in no_prefix:
@@ -658,9 +657,9 @@ def _job_titles(rng: np.random.Generator, missing: np.ndarray) -> pa.Array:
                 (text.lower(), 0.12),
                 (text.upper(), 0.015),
             ):
-                options.append((variant, weight * prefix_weight * case_weight))
-    titles = _weighted(rng, options, len(missing))
-    return pc.if_else(pa.array(missing), pa.scalar(None, pa.large_string()), titles)
+                values.append(variant)
+                weights.append(weight * prefix_weight * case_weight)
+    return values, rng.choice(len(values), n, p=_shares(weights))
 
 
 def _timestamps(months: np.ndarray, days: np.ndarray | None = None) -> pd.Series:
@@ -698,56 +697,88 @@ def _loans_frame(rng: np.random.Generator, cols: dict[str, Any]) -> pd.DataFrame
 
 
 def _applicants_frame(rng: np.random.Generator, cols: dict[str, Any]) -> pd.DataFrame:
-    """First reports (at or shortly before issue) plus later reports after the loan."""
+    """First reports (at or shortly before issue) plus later reports after the loan.
+
+    Columns are kept as numbers and vocabulary codes (-1 for missing) until the rows are
+    in their final order, so that sorting never moves strings around.
+    """
     n = cols["n"]
-    months = cols["months"]
     emp_missing = cols["emp_missing"]
+    titles, title_codes = _job_title_codes(rng, n)
     title_missing = rng.random(n) < np.where(emp_missing, 0.6, 0.0319)
-    first = {
+    # The report is pulled on the issue date or up to 30 days before.
+    issue_days = cols["months"].astype("datetime64[M]").astype("datetime64[D]").astype("int64")
+    first: dict[str, np.ndarray] = {
         "id": cols["ids"],
-        "emp_title": _series(_job_titles(rng, title_missing)),
-        "emp_length": _series(_take(list(vocab.EMP_LENGTHS), cols["emp_codes"], emp_missing)),
-        "home_ownership": _series(
-            _take(["MORTGAGE", "RENT", "OWN", *vocab.HOME_RARE], cols["home"])
-        ),
+        "emp_title": np.where(title_missing, -1, title_codes),
+        "emp_length": np.where(emp_missing, -1, cols["emp_codes"]),
+        "home_ownership": cols["home"],
         "annual_inc": cols["annual_inc"],
-        "verification_status": _series(
-            _take(list(vocab.VERIFICATION_STATUSES), cols["verification"])
-        ),
+        "verification_status": cols["verification"],
         "dti": cols["dti"],
-        "earliest_cr_line": _timestamps(cols["earliest_month"]),
+        "earliest_cr_line": cols["earliest_month"],
         "open_acc": cols["open_acc"],
         "pub_rec": cols["pub_rec"],
         "revol_bal": cols["revol_bal"],
         "revol_util": cols["revol_util"],
         "total_acc": cols["total_acc"],
-        "initial_list_status": _series(_take(["f", "w"], cols["list_w"].astype("int64"))),
-        "application_type": _series(
-            _take(["INDIVIDUAL", "JOINT", "DIRECT_PAY"], cols["application"])
-        ),
+        "initial_list_status": cols["list_w"].astype("int64"),
+        "application_type": cols["application"],
         "mort_acc": cols["mort_acc"],
         "pub_rec_bankruptcies": cols["bankruptcies"],
-        # The report is pulled on the issue date or up to 30 days before.
-        "report_d": _timestamps(months, -rng.integers(0, 31, n)),
+        "report_d": issue_days - rng.integers(0, 31, n),
     }
-    reports = pd.DataFrame(first)
+    later = _later_reports(rng, cols, first, issue_days)
+    merged = {name: np.concatenate([first[name], later[name]]) for name in first}
+    order = np.lexsort((merged["id"], merged["report_d"]))
+    rows = {name: values[order] for name, values in merged.items()}
 
-    later = _later_reports(rng, cols, reports)
-    applicants = pd.concat([reports, later], ignore_index=True)
-    order = np.lexsort((applicants["id"].to_numpy(), applicants["report_d"].array.asi8))
-    applicants = applicants.take(order).reset_index(drop=True)
-    return applicants.astype(APPLICANT_DTYPES)
+    def text(values: Sequence[str], codes: np.ndarray) -> pd.Series:
+        return _series(_take(values, np.maximum(codes, 0), codes < 0))
+
+    frame = pd.DataFrame(
+        {
+            "id": rows["id"],
+            "emp_title": text(titles, rows["emp_title"]),
+            "emp_length": text(list(vocab.EMP_LENGTHS), rows["emp_length"]),
+            "home_ownership": text(
+                ["MORTGAGE", "RENT", "OWN", *vocab.HOME_RARE], rows["home_ownership"]
+            ),
+            "annual_inc": rows["annual_inc"],
+            "verification_status": text(
+                list(vocab.VERIFICATION_STATUSES), rows["verification_status"]
+            ),
+            "dti": rows["dti"],
+            "earliest_cr_line": _timestamps(rows["earliest_cr_line"]),
+            "open_acc": rows["open_acc"],
+            "pub_rec": rows["pub_rec"],
+            "revol_bal": rows["revol_bal"],
+            "revol_util": rows["revol_util"],
+            "total_acc": rows["total_acc"],
+            "initial_list_status": text(["f", "w"], rows["initial_list_status"]),
+            "application_type": text(
+                ["INDIVIDUAL", "JOINT", "DIRECT_PAY"], rows["application_type"]
+            ),
+            "mort_acc": rows["mort_acc"],
+            "pub_rec_bankruptcies": rows["pub_rec_bankruptcies"],
+            "report_d": _timestamps(np.zeros_like(rows["report_d"]), rows["report_d"]),
+        }
+    )
+    return frame.astype(APPLICANT_DTYPES)
 
 
 def _later_reports(
-    rng: np.random.Generator, cols: dict[str, Any], first: pd.DataFrame
-) -> pd.DataFrame:
-    """Credit reports pulled after the loan was issued.
+    rng: np.random.Generator,
+    cols: dict[str, Any],
+    first: dict[str, np.ndarray],
+    issue_days: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Credit reports pulled after the loan was issued (same columns as ``first``).
 
-    About 32% of the borrowers who defaulted and 8% of those who paid have one. After a
-    default, public records and bankruptcies appear, utilisation and debt to income
-    rise, mortgages are lost and accounts closed; after a repaid loan the changes are
-    small and mostly favourable.
+    About a third of the borrowers who defaulted and a tenth of those who repaid have
+    one. After a default, public records and bankruptcies appear, utilisation and debt
+    to income rise, mortgages are lost and accounts closed; after a repaid loan the
+    changes are small and mostly favourable.
     """
     n = cols["n"]
     charged_off = cols["charged_off"]
@@ -757,42 +788,39 @@ def _later_reports(
     rows = np.flatnonzero(rng.random(n) < share)
     k = len(rows)
     bad = charged_off[rows]
-    later = first.iloc[rows].reset_index(drop=True)
+    later = {name: values[rows] for name, values in first.items()}
 
-    # Defaults show up months after issue; paid-off borrowers are re-checked later.
+    # Defaults show up months after issue; repaid borrowers are re-checked later.
     delay_months = np.where(bad, rng.uniform(5.0, 30.0, k), rng.uniform(6.0, 40.0, k))
     delay_days = np.round(delay_months * 30.44).astype("int64") + rng.integers(0, 30, k)
-    later["report_d"] = _timestamps(cols["months"][rows], delay_days)
+    later["report_d"] = issue_days[rows] + delay_days
 
     new_records = np.where(
-        bad, (rng.random(k) < 0.6).astype("int64") + (rng.random(k) < 0.15), rng.random(k) < 0.02
-    ).astype("int64")
-    later["pub_rec"] = later["pub_rec"].to_numpy() + new_records
-    later["pub_rec_bankruptcies"] = later["pub_rec_bankruptcies"].to_numpy() + rng.binomial(
-        new_records, 0.65
+        bad,
+        (rng.random(k) < 0.6).astype("int64") + (rng.random(k) < 0.15),
+        (rng.random(k) < 0.02).astype("int64"),
     )
+    later["pub_rec"] = later["pub_rec"] + new_records
+    later["pub_rec_bankruptcies"] = later["pub_rec_bankruptcies"] + rng.binomial(new_records, 0.65)
 
-    util = later["revol_util"].to_numpy()
+    util = later["revol_util"]
     util_change = np.where(bad, rng.uniform(15.0, 45.0, k), -rng.uniform(0.0, 20.0, k))
     new_util = np.round(np.clip(util + util_change, 0.0, 150.0), 1)
     ratio = np.where(util > 0, new_util / np.where(util > 0, util, 1.0), 1.0)
     later["revol_util"] = new_util
-    later["revol_bal"] = np.round(later["revol_bal"].to_numpy() * np.nan_to_num(ratio, nan=1.0))
+    later["revol_bal"] = np.round(later["revol_bal"] * np.nan_to_num(ratio, nan=1.0))
 
     dti_change = np.where(bad, rng.uniform(4.0, 15.0, k), rng.normal(-1.5, 3.0, k))
-    later["dti"] = np.round(np.clip(later["dti"].to_numpy() + dti_change, 0.0, 60.0), 2)
+    later["dti"] = np.round(np.clip(later["dti"] + dti_change, 0.0, 60.0), 2)
 
-    mort = later["mort_acc"].to_numpy()
     lost = (rng.random(k) < 0.25).astype("float64")
     gained = (rng.random(k) < 0.15).astype("float64")
-    mort_change = np.where(bad, -lost, gained)
-    later["mort_acc"] = np.maximum(mort + mort_change, 0.0)
+    later["mort_acc"] = np.maximum(later["mort_acc"] + np.where(bad, -lost, gained), 0.0)
 
-    open_acc = later["open_acc"].to_numpy()
     opened = np.where(bad, 0, rng.integers(0, 3, k))
     closed = np.where(bad, rng.integers(0, 3, k), 0)
-    later["open_acc"] = np.maximum(open_acc + opened - closed, 0)
-    later["total_acc"] = later["total_acc"].to_numpy() + opened
+    later["open_acc"] = np.maximum(later["open_acc"] + opened - closed, 0)
+    later["total_acc"] = later["total_acc"] + opened
     return later
 
 
@@ -900,18 +928,31 @@ def _file_name(kind: str, year: int, month: int) -> str:
     return f"{kind}-{_MONTH_ABBREVIATIONS[month - 1]}-{year}.csv"
 
 
+def _iso_utc(stamps: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Timestamps as ISO 8601 UTC text, with fractional seconds only where present."""
+    utc = pc.cast(stamps, pa.timestamp(stamps.type.unit, tz="UTC"))
+    try:
+        utc = pc.cast(utc, pa.timestamp("s", tz="UTC"))  # exact: no fractional seconds
+    except pa.ArrowInvalid:
+        pass
+    return pc.strftime(utc, format="%Y-%m-%dT%H:%M:%SZ")
+
+
 def write_monthly_csv(data: LendingData, directory: str | Path) -> list[Path]:
     """Write one CSV per month and table: ``loans-Apr-2008.csv``, ``applicants-Apr-2008.csv``.
 
     Loans go to the month of ``issue_d``, credit reports to the month of ``report_d``
-    (English month abbreviations whatever the locale). The directory is created if
-    needed; existing files of the same name are overwritten. Timestamps are written in
-    ISO 8601 with their UTC offset. Returns the written paths, loans first, each table
-    in chronological order. Read a file back with :func:`read_month`.
+    (English month abbreviations whatever the locale); only months with rows get a file.
+    The directory is created if needed and files of the same name are overwritten.
+    Timestamps are written as ISO 8601 UTC (``2016-12-01T00:00:00Z``), text values in
+    double quotes (addresses contain a line break), missing values as empty fields.
+    Returns the written paths, loans first, each table in chronological order. Read a
+    file back with :func:`read_month`.
     """
     loans, applicants = _check_data(data)
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
+    options = pacsv.WriteOptions(quoting_style="needed")
     written: list[Path] = []
     for kind, frame, column in (
         ("loans", loans, "issue_d"),
@@ -921,13 +962,16 @@ def write_monthly_csv(data: LendingData, directory: str | Path) -> list[Path]:
         keys = stamps.dt.year.to_numpy() * 12 + stamps.dt.month.to_numpy() - 1
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
+        table = pa.Table.from_pandas(frame, preserve_index=False).take(pa.array(order))
+        for index, name in enumerate(table.column_names):
+            if pa.types.is_timestamp(table.schema.field(name).type):
+                table = table.set_column(index, name, _iso_utc(table.column(name)))
         starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
         ends = np.r_[starts[1:], len(sorted_keys)]
         for start, end in zip(starts, ends, strict=True):
             key = int(sorted_keys[start])
             path = target / _file_name(kind, key // 12, key % 12 + 1)
-            part = frame.take(order[start:end])
-            part.to_csv(path, index=False, lineterminator="\n", date_format=None)
+            pacsv.write_csv(table.slice(start, end - start), path, options)
             written.append(path)
     return written
 
@@ -967,7 +1011,6 @@ def _read_csv(path: Path, dtypes: Mapping[str, str]) -> pd.DataFrame:
         dtype={**plain, **dict.fromkeys(stamps, "str")},
         keep_default_na=False,
         na_values=[""],
-        float_precision="round_trip",
     )
     for column in stamps:
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601").astype(_TIMESTAMP)

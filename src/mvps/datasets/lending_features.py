@@ -26,9 +26,9 @@ __all__ = ["NO_ZIPCODE", "pub_rec_bankruptcies", "zipcode"]
 #: The value ``zipcode`` returns for an address without a trailing 5-digit zip code.
 NO_ZIPCODE = "0"
 
-# A zip code is the last 5-digit group of the address, possibly followed by whitespace
-# or a ZIP+4 extension ("12345-6789").
-_ZIP_PATTERN = r"(\d{5})(?:-\d{4})?\s*$"
+# A zip code is a 5-digit group (not part of a longer number) at the end of the address,
+# possibly followed by a ZIP+4 extension ("12345-6789") and whitespace.
+_ZIP_PATTERN = r"(?<!\d)(\d{5})(?:-\d{4})?\s*$"
 _ZIP_RE = re.compile(_ZIP_PATTERN)
 
 
@@ -51,7 +51,9 @@ def zipcode(address: Any) -> Any:
     if isinstance(address, pd.Series):
         text = address.astype("str")
         found = text.str.extract(_ZIP_PATTERN, expand=False)
-        return found.fillna(NO_ZIPCODE).astype("str").rename(address.name)
+        result = found.fillna(NO_ZIPCODE).astype("str")
+        result.name = address.name
+        return result
     if address is None or (isinstance(address, float) and math.isnan(address)):
         return NO_ZIPCODE
     if not isinstance(address, str):
