@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -59,6 +60,9 @@ __all__ = [
 
 #: Length of ``partial_unexpected_list`` and of the distinct-value samples, as in GE.
 PARTIAL_LIMIT = 20
+
+# Rows sampled to judge whether a text column repeats its values.
+_SAMPLE_SIZE = 10_000
 
 ENGINE_NAME = "mvps-native"
 
@@ -271,14 +275,79 @@ class _Column:
         return self.arr.drop_null() if self.null_count else self.arr
 
     @cached_property
-    def value_counts(self) -> tuple[pa.Array, pa.Array]:
-        """Distinct non-null values and their counts."""
-        vc = pc.value_counts(self.nonnull)
-        return vc.field("values"), vc.field("counts")
+    def strictly_monotonic(self) -> bool:
+        """True when the non-null values strictly increase or decrease (so are distinct).
+
+        One vectorised comparison of neighbours: it makes uniqueness checks of sorted id
+        columns, the common case, cost nothing.
+        """
+        a = self.nonnull
+        if len(a) < 2:
+            return True
+        if not (_is_numeric(self.type) or pa.types.is_temporal(self.type)):
+            return False  # text comparisons cost more than they save
+        head, tail = a.slice(0, len(a) - 1), a.slice(1)
+        try:
+            return bool(pc.all(pc.greater(tail, head)).as_py()) or bool(
+                pc.all(pc.less(tail, head)).as_py()
+            )
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            return False
+
+    @cached_property
+    def use_dictionary(self) -> bool:
+        """Whether set lookups and regexes should run on the distinct values.
+
+        True for text columns whose values repeat (judged on an evenly spaced sample):
+        dictionary-encoding once makes every later lookup a small computation on the
+        distinct values plus an integer gather.
+        """
+        if not _is_text(self.type) or self.nonnull_count < 1000:
+            return False
+        sample_size = min(self.nonnull_count, _SAMPLE_SIZE)
+        step = self.nonnull_count // sample_size
+        sample = self.nonnull.slice(0, step * sample_size)
+        if step > 1:
+            sample = sample.take(pa.array(np.arange(0, len(sample), step)))
+        return len(pc.unique(sample)) * 2 <= len(sample)
+
+    @cached_property
+    def dictionary(self) -> pa.DictionaryArray:
+        """The column dictionary-encoded: only values that occur, nulls as null indices."""
+        return pc.dictionary_encode(self.arr)
+
+    @cached_property
+    def distinct(self) -> pa.Array:
+        """The distinct non-null values."""
+        if self.use_dictionary:
+            return self.dictionary.dictionary
+        if self.strictly_monotonic:
+            return self.nonnull
+        return pc.unique(self.nonnull)
 
     @property
     def distinct_count(self) -> int:
-        return len(self.value_counts[0])
+        if self.strictly_monotonic:
+            return self.nonnull_count
+        return len(self.distinct)
+
+    @cached_property
+    def value_counts(self) -> tuple[pa.Array, pa.Array]:
+        """Distinct non-null values and their counts."""
+        if self.use_dictionary:
+            d = self.dictionary
+            indices = d.indices.drop_null().to_numpy(zero_copy_only=False)
+            counts = np.bincount(indices, minlength=len(d.dictionary))
+            return d.dictionary, pa.array(counts, pa.int64())
+        vc = pc.value_counts(self.nonnull)
+        return vc.field("values"), vc.field("counts")
+
+    def is_in(self, values: pa.Array) -> pa.Array:
+        """``pc.is_in`` of the column (see :meth:`comparable`), via the dictionary if cheaper."""
+        if self.use_dictionary:
+            d = self.dictionary
+            return pc.is_in(d.dictionary, value_set=values).take(d.indices)
+        return pc.is_in(self.comparable(), value_set=values)
 
     @cached_property
     def text(self) -> pa.Array:
@@ -668,11 +737,11 @@ def _values_between(batch: _Batch, col: _Column, kw: Mapping[str, Any]) -> _Outc
 
 
 def _in_set_mask(col: _Column, value_set: Any) -> pa.Array:
-    arr = col.comparable()
-    values, _ = _value_set_array(value_set, arr.type, col.name)
-    if _is_text(arr.type) and not pa.types.is_string(arr.type):
-        values = values.cast(arr.type)
-    return pc.is_in(arr, value_set=values)
+    t = col.comparable().type if not _is_text(col.type) else col.type
+    values, _ = _value_set_array(value_set, t, col.name)
+    if _is_text(t) and not pa.types.is_string(t):
+        values = values.cast(t)
+    return col.is_in(values)
 
 
 @_expectation("expect_column_values_to_be_in_set", "column", ("column", "value_set"), **_MOSTLY)
@@ -687,16 +756,22 @@ def _not_in_set(batch: _Batch, col: _Column, kw: Mapping[str, Any]) -> _Outcome:
 
 @_expectation("expect_column_values_to_be_unique", "column", ("column",), **_MOSTLY)
 def _unique(batch: _Batch, col: _Column, kw: Mapping[str, Any]) -> _Outcome:
-    values, counts = col.value_counts
     mask = None
     if col.distinct_count < col.nonnull_count:
-        mask = pc.is_in(col.arr, value_set=values.filter(pc.greater(counts, 1)))
+        values, counts = col.value_counts
+        mask = col.is_in(values.filter(pc.greater(counts, 1)))
     return _column_map(col, mask, kw["mostly"])
 
 
 def _regex_match(col: _Column, pattern: str) -> pa.Array:
     """Boolean mask: does ``pattern`` match anywhere in each value (re.search semantics)."""
-    text = col.text
+    if col.use_dictionary:
+        d = col.dictionary
+        return _regex_match_array(d.dictionary, pattern).take(d.indices)
+    return _regex_match_array(col.text, pattern)
+
+
+def _regex_match_array(text: pa.Array, pattern: str) -> pa.Array:
     try:
         return pc.match_substring_regex(text, pattern=pattern)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -902,7 +977,7 @@ def _non_null_proportion_between(batch: _Batch, col: _Column, kw: Mapping[str, A
 
 
 def _distinct_not_in(col: _Column, value_set: Any) -> list[Any]:
-    values = col.value_counts[0]
+    values = col.distinct
     if pa.types.is_decimal(values.type):
         values = values.cast(pa.float64())
     allowed, _ = _value_set_array(value_set, values.type, col.name)
@@ -913,7 +988,7 @@ def _distinct_not_in(col: _Column, value_set: Any) -> list[Any]:
 
 
 def _set_missing_from(col: _Column, value_set: Any) -> list[Any]:
-    values = col.value_counts[0]
+    values = col.distinct
     if pa.types.is_decimal(values.type):
         values = values.cast(pa.float64())
     expected, kept = _value_set_array(value_set, values.type, col.name)
