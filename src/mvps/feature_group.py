@@ -490,11 +490,11 @@ class FeatureGroup:
         with offline.lock(self._table):
             if self.online_enabled:
                 self.sync_online()
-            before = offline.version(self._table)
             commit = offline.delete_keys(self._table, keys)
+            _fault("after_offline_commit")
             if self.online_enabled:
-                self._rebuild_online_keys(keys.select(self.primary_key), commit.version)
-            del before
+                pk = keys.select(self.primary_key)
+                self._rebuild_online_keys(pk, commit.version, deleted=pk)
 
     # ------------------------------------------------------------------ online sync
 
@@ -517,8 +517,10 @@ class FeatureGroup:
             self._rebuild_online(None, latest)
             return latest + 1
         changed = offline.changes(self._table, mark + 1, latest)
-        keys = changed.select(self.primary_key)
-        self._rebuild_online_keys(keys, latest)
+        deleted = changed.filter(pc.equal(changed.column("_change_type"), "delete"))
+        self._rebuild_online_keys(
+            changed.select(self.primary_key), latest, deleted=deleted.select(self.primary_key)
+        )
         return latest - mark
 
     def _rebuild_online(self, keys: pa.Table | None, version: int) -> None:
@@ -528,22 +530,30 @@ class FeatureGroup:
             self._table, latest, self.primary_key, self.event_time, watermark=version
         )
 
-    def _rebuild_online_keys(self, keys: pa.Table, version: int) -> None:
+    def _rebuild_online_keys(
+        self, keys: pa.Table, version: int, deleted: pa.Table | None = None
+    ) -> None:
+        """Make the online rows of ``keys`` the newest offline rows, up to ``version``.
+
+        ``deleted`` are keys that lost offline rows: their newest remaining row may be
+        older than the online one, which a write (newest event time wins) would not
+        replace, so they are removed first. Keys without rows left are removed.
+        """
         from mvps.online.base import encode_key
+
+        def key_tuples(t: pa.Table) -> set[tuple[Any, ...]]:
+            cols = [t.column(k).to_pylist() for k in self.primary_key]
+            return {tuple(r) for r in zip(*cols, strict=True)}
 
         latest = self._latest_rows(keys)
         online = self._project.online
-        present = {
-            encode_key(r)
-            for r in zip(*[latest.column(k).to_pylist() for k in self.primary_key], strict=True)
-        }
-        all_keys = {
-            tuple(r)
-            for r in zip(*[keys.column(k).to_pylist() for k in self.primary_key], strict=True)
-        }
-        gone = [k for k in all_keys if encode_key(k) not in present]
-        if gone:
-            online.delete(self._table, gone)
+        present = {encode_key(k) for k in key_tuples(latest)}
+        gone = [k for k in key_tuples(keys) if encode_key(k) not in present]
+        stale = [] if deleted is None else list(key_tuples(deleted))
+        remove = {encode_key(k): k for k in gone + stale}
+        if remove:
+            # no watermark yet: a crash before the write below replays these commits
+            online.delete(self._table, list(remove.values()))
         online.write(self._table, latest, self.primary_key, self.event_time, watermark=version)
 
     def _latest_rows(self, keys: pa.Table | None) -> pa.Table:
@@ -672,19 +682,26 @@ class FeatureGroup:
         end_v = offline.version_at(self._table, end) if end is not None else commits[0].version
         changes = offline.changes(self._table, start_v, end_v)
         kinds = changes.column("_change_type")
-        mask = pc.or_(pc.equal(kinds, "insert"), pc.equal(kinds, "update_postimage"))
-        rows = changes.filter(mask)
+        written = pc.or_(pc.equal(kinds, "insert"), pc.equal(kinds, "update_postimage"))
+        rows = changes.filter(pc.or_(written, pc.equal(kinds, "delete")))
         if rows.num_rows:
-            rows = rows.sort_by([("_commit_version", "descending")])
+            # the last change of each row decides: a row deleted after it was written is
+            # not part of the group at ``end`` (within one commit, e.g. an overwrite, a
+            # write comes after a delete)
+            rows = rows.append_column(
+                "_deleted", pc.equal(rows.column("_change_type"), "delete")
+            ).sort_by([("_commit_version", "descending"), ("_deleted", "ascending")])
             key = self._write_key()
             seen: set[tuple[Any, ...]] = set()
             keep = []
             cols = [rows.column(k).to_pylist() for k in key]
+            deleted = rows.column("_deleted").to_pylist()
             for i, k in enumerate(zip(*cols, strict=True)):
                 if k not in seen:
                     seen.add(k)
-                    keep.append(i)
-            rows = rows.take(pa.array(keep, pa.int64()))
+                    if not deleted[i]:
+                        keep.append(i)
+            rows = rows.take(pa.array(keep, pa.int64())).drop_columns(["_deleted"])
         return self._fill_defaults(
             rows.drop_columns(["_change_type", "_commit_version", "_commit_timestamp"])
         )

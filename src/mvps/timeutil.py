@@ -4,7 +4,10 @@ A time may be a ``datetime`` (naive = UTC), a ``date``, a pandas Timestamp, an i
 epoch (10 digits or fewer = seconds, more = milliseconds, as in Hopsworks), or a string
 in one of the formats ``%Y-%m-%d``, ``%Y-%m-%d %H``, ``%Y-%m-%d %H:%M``,
 ``%Y-%m-%d %H:%M:%S``, ``%Y-%m-%d %H:%M:%S.%f`` (ISO-8601 with ``T`` and an offset is
-accepted too). Every result is a timezone-aware UTC ``datetime``.
+accepted too), or the same without separators, as Hopsworks accepts them: ``20220131``,
+``2022013113``, ``202201311345``, ``20220131134500`` and ``20220131134500123`` (the
+``committedOn`` of ``commit_details()``). Every result is a timezone-aware UTC
+``datetime``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ from typing import Any
 from mvps.errors import InvalidInput
 
 UTC = _dt.UTC
-_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f")
+_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+)
+# digits-only forms by length (the last one has milliseconds)
+_COMPACT = {8: "%Y%m%d", 10: "%Y%m%d%H", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S", 17: "%Y%m%d%H%M%S%f"}
 
 
 def to_utc(value: Any, what: str = "time") -> _dt.datetime:
@@ -35,7 +46,8 @@ def to_utc(value: Any, what: str = "time") -> _dt.datetime:
         return _dt.datetime.fromtimestamp(seconds, tz=UTC)
     if isinstance(value, str):
         s = value.strip()
-        for fmt in _FORMATS:
+        compact = _COMPACT.get(len(s)) if s.isdigit() else None
+        for fmt in (compact,) if compact else _FORMATS:
             try:
                 return _dt.datetime.strptime(s, fmt).replace(tzinfo=UTC)
             except ValueError:
@@ -57,7 +69,9 @@ def opt_utc(value: Any, what: str = "time") -> _dt.datetime | None:
     return to_utc(value, what)
 
 
-def check_range(start: Any, end: Any, what: str = "time range") -> tuple[_dt.datetime | None, _dt.datetime | None]:
+def check_range(
+    start: Any, end: Any, what: str = "time range"
+) -> tuple[_dt.datetime | None, _dt.datetime | None]:
     """Parse a ``[start, end)`` range; raise when start is not before end."""
     s, e = opt_utc(start, f"{what} start"), opt_utc(end, f"{what} end")
     if s is not None and e is not None and s >= e:
