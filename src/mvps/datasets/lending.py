@@ -325,6 +325,13 @@ def _round_to(values: np.ndarray, steps: np.ndarray) -> np.ndarray:
     return np.round(values / steps) * steps
 
 
+def _by_year(values: Mapping[int, float], years: np.ndarray) -> np.ndarray:
+    """``values[year]`` for every element of ``years`` (all years must be keys)."""
+    first = min(values)
+    table = np.array([values[year] for year in range(first, max(values) + 1)])
+    return table[years - first]
+
+
 def _draw(rng: np.random.Generator, n: int) -> dict[str, Any]:
     """Draw every attribute of every loan and its first credit report as arrays."""
     months = _issue_months(rng, n)
@@ -402,13 +409,12 @@ def _draw(rng: np.random.Generator, n: int) -> dict[str, Any]:
 
     # Term: 60 months only from May 2010, mostly for large amounts.
     eligible = months >= _SIXTY_MONTHS_FROM
+    term_score = _latent(rng, n, (0.75, z_amount))
     long_term = np.zeros(n, dtype=bool)
     if eligible.any():
         share = min(0.237 * n / int(eligible.sum()), 1.0)
-        term_score = _latent(rng, n, (0.75, z_amount))[eligible]
-        long_term[eligible] = term_score >= np.quantile(term_score, 1 - share)
-    else:
-        rng.standard_normal(n)  # keep the stream aligned
+        cut = np.quantile(term_score[eligible], 1 - share)
+        long_term = eligible & (term_score >= cut)
 
     purposes = list(vocab.PURPOSES)
     purpose_codes = rng.choice(len(purposes), n, p=_shares([s for s, _ in vocab.PURPOSES.values()]))
@@ -435,10 +441,10 @@ def _draw(rng: np.random.Generator, n: int) -> dict[str, Any]:
     z_grade = (grade_score - grade_score.mean()) / max(float(grade_score.std()), 1e-9)
 
     # Interest rate by sub-grade and year, with small moves within a year.
-    low = np.array([vocab_range[0] for vocab_range in _RATE_RANGE.values()])[years - 2007]
-    high = np.array([vocab_range[1] for vocab_range in _RATE_RANGE.values()])[years - 2007]
-    rate = low + (high - low) * (sub_grade / 34.0) ** 0.95 + rng.normal(0.0, 0.25, n)
-    int_rate = np.round(np.clip(rate, np.minimum(low, 5.32), high), 2)
+    low = _by_year({year: low for year, (low, _) in _RATE_RANGE.items()}, years)
+    high = _by_year({year: high for year, (_, high) in _RATE_RANGE.items()}, years)
+    rate = low + (high - low) * (sub_grade / 34.0) ** 0.9 + rng.normal(0.0, 0.25, n)
+    int_rate = np.round(np.clip(rate, 5.32, high), 2)
 
     # Instalment: the amortisation formula, rounded to cents.
     periods = np.where(long_term, 60.0, 36.0)
@@ -447,7 +453,7 @@ def _draw(rng: np.random.Generator, n: int) -> dict[str, Any]:
 
     # Outcome.
     dw = _DEFAULT_WEIGHTS
-    year_odds = np.array(list(_YEAR_LOG_ODDS.values()))[years - 2007]
+    year_odds = _by_year(_YEAR_LOG_ODDS, years)
     purpose_odds = np.array([odds for _, odds in vocab.PURPOSES.values()])[purpose_codes]
     zip_odds = np.array([odds for _, odds in vocab.ZIP_CODES.values()])[zip_codes]
     log_odds = (
@@ -662,18 +668,21 @@ def _job_title_codes(rng: np.random.Generator, n: int) -> tuple[list[str], np.nd
     return values, rng.choice(len(values), n, p=_shares(weights))
 
 
-def _timestamps(months: np.ndarray, days: np.ndarray | None = None) -> pd.Series:
-    """UTC timestamps: the first of ``months`` (since 1970-01) plus ``days``."""
-    values = months.astype("datetime64[M]").astype("datetime64[us]")
-    if days is not None:
-        values = values + days.astype("timedelta64[D]")
-    return pd.Series(values).dt.tz_localize("UTC")
+def _month_starts(months: np.ndarray) -> pd.Series:
+    """UTC midnight on the first of each month (months counted from 1970-01)."""
+    return pd.Series(months.astype("datetime64[M]").astype("datetime64[us]")).dt.tz_localize("UTC")
+
+
+def _days(days: np.ndarray) -> pd.Series:
+    """UTC midnight of each day (days counted from 1970-01-01)."""
+    return pd.Series(days.astype("datetime64[D]").astype("datetime64[us]")).dt.tz_localize("UTC")
 
 
 # -------------------------------------------------------------------------- frames
 
 
 def _loans_frame(rng: np.random.Generator, cols: dict[str, Any]) -> pd.DataFrame:
+    """The loans table from the drawn columns (titles and addresses are drawn here)."""
     sub_grades = list(vocab.SUB_GRADE_COUNTS)
     grades = sorted({name[0] for name in sub_grades})
     status = np.where(cols["charged_off"], 0, 1)
@@ -686,7 +695,7 @@ def _loans_frame(rng: np.random.Generator, cols: dict[str, Any]) -> pd.DataFrame
             "installment": cols["installment"],
             "grade": _series(_take(grades, cols["sub_grade"] // 5)),
             "sub_grade": _series(_take(sub_grades, cols["sub_grade"])),
-            "issue_d": _timestamps(cols["months"]),
+            "issue_d": _month_starts(cols["months"]),
             "loan_status": _series(_take([CHARGED_OFF, FULLY_PAID], status)),
             "purpose": _series(_take(list(vocab.PURPOSES), cols["purpose_codes"])),
             "title": _series(_loan_titles(rng, cols["purpose_codes"])),
@@ -749,7 +758,7 @@ def _applicants_frame(rng: np.random.Generator, cols: dict[str, Any]) -> pd.Data
                 list(vocab.VERIFICATION_STATUSES), rows["verification_status"]
             ),
             "dti": rows["dti"],
-            "earliest_cr_line": _timestamps(rows["earliest_cr_line"]),
+            "earliest_cr_line": _month_starts(rows["earliest_cr_line"]),
             "open_acc": rows["open_acc"],
             "pub_rec": rows["pub_rec"],
             "revol_bal": rows["revol_bal"],
@@ -761,7 +770,7 @@ def _applicants_frame(rng: np.random.Generator, cols: dict[str, Any]) -> pd.Data
             ),
             "mort_acc": rows["mort_acc"],
             "pub_rec_bankruptcies": rows["pub_rec_bankruptcies"],
-            "report_d": _timestamps(np.zeros_like(rows["report_d"]), rows["report_d"]),
+            "report_d": _days(rows["report_d"]),
         }
     )
     return frame.astype(APPLICANT_DTYPES)
