@@ -226,6 +226,40 @@ MISSING_COLUMN_CASES: list[tuple[str, dict[str, Any]]] = [
 ALL_CASES = CASES + MISSING_COLUMN_CASES
 
 
+# A larger frame where text columns repeat their values and ids are sorted, so the engine
+# takes its dictionary-encoded and monotonic shortcuts; the answers must not change.
+BIG_ROWS = 3000
+BIG_FRAME = pd.DataFrame(
+    {
+        "id": list(range(BIG_ROWS, 0, -1)),
+        "ts": list(range(BIG_ROWS)),
+        "color": [
+            None if i % 17 == 0 else ["red", "green", "blue", "teal", "plum"][i * 7 % 5]
+            for i in range(BIG_ROWS)
+        ],
+        "word": [f"w{i % 40:02d}" if i % 13 else None for i in range(BIG_ROWS)],
+    }
+)
+BIG_FRAME.loc[5, "ts"] = 4  # one repeated value in an otherwise increasing column
+
+BIG_CASES: list[tuple[str, dict[str, Any]]] = [
+    ("expect_column_values_to_be_unique", {"column": "id"}),
+    ("expect_column_values_to_be_unique", {"column": "ts"}),
+    ("expect_column_values_to_be_unique", {"column": "color"}),
+    ("expect_column_values_to_be_in_set", {"column": "color", "value_set": ["red", "blue"]}),
+    ("expect_column_values_to_not_be_in_set", {"column": "word", "value_set": ["w01", "w39"]}),
+    ("expect_column_values_to_match_regex", {"column": "word", "regex": "^w[0-2]"}),
+    ("expect_column_values_to_not_match_regex", {"column": "color", "regex": r"(.)\1"}),
+    ("expect_column_unique_value_count_to_be_between", {"column": "word", "min_value": 40}),
+    ("expect_column_unique_value_count_to_be_between", {"column": "id", "max_value": 10}),
+    ("expect_column_proportion_of_unique_values_to_be_between", {"column": "ts", "min_value": 1}),
+    ("expect_column_distinct_values_to_be_in_set", {"column": "color", "value_set": ["red"]}),
+    ("expect_column_distinct_values_to_equal_set", {"column": "color", "value_set": ["red", "x"]}),
+    ("expect_column_most_common_value_to_be_in_set", {"column": "word", "value_set": ["w01"]}),
+    ("expect_column_values_to_be_between", {"column": "id", "min_value": 10, "max_value": 2990}),
+]
+
+
 def _case_id(i: int) -> str:
     etype, kwargs = ALL_CASES[i]
     short = etype.removeprefix("expect_")
@@ -353,3 +387,60 @@ def test_missing_column_fails_in_both(
     assert ge["result"] == native["result"] == {}
     assert native["exception_info"]["raised_exception"] is True
     assert "'nope' does not exist" in native["exception_info"]["exception_message"]
+
+
+@pytest.fixture(scope="module")
+def big_ge_results() -> dict[int, dict[str, Any]]:
+    """GE 1.x results of the BIG_CASES on BIG_FRAME, keyed by case index."""
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration as GeConfiguration,
+    )
+
+    context = gx.get_context(mode="ephemeral")
+    batch = (
+        context.data_sources.add_pandas("big")
+        .add_dataframe_asset("frame")
+        .add_batch_definition_whole_dataframe("whole")
+        .get_batch(batch_parameters={"dataframe": BIG_FRAME})
+    )
+    suite = gx.ExpectationSuite(
+        name="big",
+        expectations=[
+            GeConfiguration(type=t, kwargs=k, meta={"case": i})
+            for i, (t, k) in enumerate(BIG_CASES)
+        ],
+    )
+    results = {}
+    for r in batch.validate(suite, result_format="SUMMARY").results:
+        d = r.to_json_dict()
+        results[d["expectation_config"]["meta"]["case"]] = d
+    assert len(results) == len(BIG_CASES)
+    return results
+
+
+@pytest.mark.parametrize("case", range(len(BIG_CASES)))
+def test_native_matches_great_expectations_on_repetitive_data(
+    case: int, big_ge_results: dict[int, dict[str, Any]]
+) -> None:
+    etype, kwargs = BIG_CASES[case]
+    ge = big_ge_results[case]
+    suite = ExpectationSuite("big", [{"expectation_type": etype, "kwargs": kwargs}])
+    native = validate(BIG_FRAME, suite).results[0]
+    assert native.success == ge["success"]
+    for key in COMPARED_KEYS:
+        assert (key in native.result) == (key in ge["result"]), key
+        if key in ge["result"]:
+            assert _same(native.result[key], ge["result"][key]), key
+
+
+def test_repetitive_data_takes_the_shortcuts() -> None:
+    """The big frame really exercises the dictionary and monotonic code paths."""
+    import pyarrow as pa
+
+    from mvps.validation.engine import _Batch
+
+    batch = _Batch(pa.Table.from_pandas(BIG_FRAME, preserve_index=False))
+    assert batch.column("color").use_dictionary
+    assert batch.column("word").use_dictionary
+    assert batch.column("id").strictly_monotonic
+    assert not batch.column("ts").strictly_monotonic
