@@ -59,9 +59,14 @@ def first_reports(data) -> pd.DataFrame:
 # ----------------------------------------------------------------- schema and size
 
 
+def _dtype_names(dtypes: dict[str, str]) -> dict[str, str]:
+    """The dtype names pandas reports for a dtype mapping ("str" is object before pandas 3)."""
+    return {column: str(pd.Series(dtype=dtype).dtype) for column, dtype in dtypes.items()}
+
+
 def test_columns_and_dtypes(loans, applicants):
-    assert dict(loans.dtypes.astype(str)) == lending.LOAN_DTYPES
-    assert dict(applicants.dtypes.astype(str)) == lending.APPLICANT_DTYPES
+    assert dict(loans.dtypes.astype(str)) == _dtype_names(lending.LOAN_DTYPES)
+    assert dict(applicants.dtypes.astype(str)) == _dtype_names(lending.APPLICANT_DTYPES)
     assert str(loans["issue_d"].dt.tz) == "UTC"
     assert str(applicants["report_d"].dt.tz) == "UTC"
     assert str(applicants["earliest_cr_line"].dt.tz) == "UTC"
@@ -534,3 +539,15 @@ def test_read_month_errors(csv_dir):
         lending.read_month(directory, "loans", "2014", 5)  # type: ignore[arg-type]
     with pytest.raises(NotFound, match=r"loans-Jan-2001\.csv.*write_monthly_csv"):
         lending.read_month(directory, "loans", 2001, 1)
+
+
+def test_joins_keep_the_row_order_and_index_of_unsorted_loans(data):
+    shuffled = data.loans.sample(frac=1.0, random_state=3)
+    shuffled.index = [f"row-{i}" for i in range(len(shuffled))]
+    mixed = lending.LendingData(loans=shuffled, applicants=data.applicants)
+    for join in (lending.point_in_time_join, lending.naive_latest_join):
+        joined = join(mixed)
+        assert list(joined.index) == list(shuffled.index)
+        assert (joined["id"].to_numpy() == shuffled["id"].to_numpy()).all()
+    honest = lending.point_in_time_join(mixed)
+    assert (honest["report_d"] <= honest["issue_d"]).all()

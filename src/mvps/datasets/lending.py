@@ -857,8 +857,10 @@ def point_in_time_join(data: LendingData) -> pd.DataFrame:
         direction="backward",
         allow_exact_matches=True,
     )
-    joined.index = loans.index[order]
-    return joined.sort_index()
+    # Back to the loans' row order and index.
+    joined = joined.set_axis(order).sort_index()
+    joined.index = loans.index
+    return joined
 
 
 def naive_latest_join(data: LendingData) -> pd.DataFrame:
