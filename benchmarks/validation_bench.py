@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -133,11 +132,11 @@ class Timing:
 
     @property
     def median(self) -> float:
-        return statistics.median(self.wall)
+        return float(np.median(self.wall))
 
     @property
     def median_cpu(self) -> float:
-        return statistics.median(self.cpu)
+        return float(np.median(self.cpu))
 
     def line(self, label: str) -> str:
         runs = ", ".join(f"{t:.3f}" for t in self.wall)

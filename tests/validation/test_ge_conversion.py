@@ -120,6 +120,7 @@ def test_report_to_ge_type() -> None:
     assert ge_report.suite_name == "from_ge"
     assert ge_report.statistics["evaluated_expectations"] == 3
     first = ge_report.results[0]
+    assert first.expectation_config is not None
     assert first.expectation_config.type == "expect_column_values_to_be_between"
     assert first.expectation_config.meta == {"expectationId": 1}
     assert first.result["unexpected_count"] == 1

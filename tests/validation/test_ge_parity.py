@@ -287,9 +287,9 @@ def ge_results() -> dict[int, dict[str, Any]]:
     assert len(suite.expectations) == len(ALL_CASES), "GE dropped an expectation"
     batch = batch_definition.get_batch(batch_parameters={"dataframe": FRAME})
     outcome = batch.validate(suite, result_format="SUMMARY")
-    results = {}
+    results: dict[int, dict[str, Any]] = {}
     for r in outcome.results:
-        d = r.to_json_dict()
+        d: dict[str, Any] = r.to_json_dict()
         results[d["expectation_config"]["meta"]["case"]] = d
     assert len(results) == len(ALL_CASES)
     return results
@@ -410,9 +410,9 @@ def big_ge_results() -> dict[int, dict[str, Any]]:
             for i, (t, k) in enumerate(BIG_CASES)
         ],
     )
-    results = {}
+    results: dict[int, dict[str, Any]] = {}
     for r in batch.validate(suite, result_format="SUMMARY").results:
-        d = r.to_json_dict()
+        d: dict[str, Any] = r.to_json_dict()
         results[d["expectation_config"]["meta"]["case"]] = d
     assert len(results) == len(BIG_CASES)
     return results

@@ -276,3 +276,8 @@ def test_expectation_configuration_accessors() -> None:
     copy = exp.copy()
     copy.kwargs["value_set"].append(2)
     assert exp.kwargs["value_set"] == [1]
+
+
+def test_ge_1x_keyword_spelling() -> None:
+    exp = ExpectationConfiguration(type="expect_column_to_exist", kwargs={"column": "a"})
+    assert exp.expectation_type == "expect_column_to_exist"

@@ -71,18 +71,23 @@ def _is_ge_object(obj: Any) -> bool:
 class ExpectationConfiguration:
     """One expectation: its GE type name, keyword arguments and free-form meta.
 
-    ``ExpectationConfiguration("expect_column_values_to_not_be_null", {"column": "id"})``.
+    ``ExpectationConfiguration("expect_column_values_to_not_be_null", {"column": "id"})``;
+    GE 1.x's spelling ``ExpectationConfiguration(type=..., kwargs=...)`` works too.
     ``id`` is assigned by the suite the expectation is added to; an ``expectationId`` in
     ``meta`` (how GE objects exported from Hopsworks carry it) is moved to ``id``.
     """
 
     def __init__(
         self,
-        expectation_type: str,
+        expectation_type: str | None = None,
         kwargs: Mapping[str, Any] | str | None = None,
         meta: Mapping[str, Any] | str | None = None,
         id: int | None = None,
+        *,
+        type: str | None = None,
     ) -> None:
+        if expectation_type is None:
+            expectation_type = type  # the GE 1.x keyword
         if not isinstance(expectation_type, str) or not expectation_type:
             raise InvalidInput(
                 f"expectation_type must be a non-empty string such as "
@@ -407,11 +412,15 @@ class ExpectationSuite:
         run_validation: bool = True,
         validation_ingestion_policy: str = "ALWAYS",
         id: int | None = None,
+        feature_store_id: int | None = None,
+        feature_group_id: int | None = None,
     ) -> ExpectationSuite:
         """Build a suite from a great_expectations ``ExpectationSuite`` (0.18 or 1.x).
 
         GE 1.x's UUID ids are dropped (mvps ids are integers); expectation ids stored in
-        ``meta["expectationId"]`` are kept.
+        ``meta["expectationId"]`` are kept. ``feature_store_id`` and ``feature_group_id``
+        are accepted for Hopsworks compatibility and not used: attaching the suite to a
+        feature group records where it belongs.
         """
         from mvps.validation.ge import suite_dict_from_ge
 
