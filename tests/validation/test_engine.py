@@ -784,3 +784,15 @@ def test_partial_list_is_capped_at_twenty() -> None:
     assert r.result["unexpected_count"] == 89
     assert r.result["partial_unexpected_list"] == list(range(11, 31))
     assert len(r.result["partial_unexpected_index_list"]) == 20
+
+
+def test_aggregate_bounds_on_tz_aware_timestamps() -> None:
+    ts = pa.array([dt.datetime(2024, 1, 2, tzinfo=dt.UTC)], pa.timestamp("us", "UTC"))
+    table = pa.table({"t": ts})
+    assert run(table, "expect_column_max_to_be_between", column="t", max_value="2024-01-03").success
+    assert run(
+        table, "expect_column_min_to_be_between", column="t", min_value=dt.datetime(2024, 1, 1)
+    ).success
+    assert not run(
+        table, "expect_column_min_to_be_between", column="t", min_value=dt.date(2024, 1, 3)
+    ).success

@@ -281,3 +281,28 @@ def test_expectation_configuration_accessors() -> None:
 def test_ge_1x_keyword_spelling() -> None:
     exp = ExpectationConfiguration(type="expect_column_to_exist", kwargs={"column": "a"})
     assert exp.expectation_type == "expect_column_to_exist"
+
+
+def test_to_json_stores_datetimes_as_iso_strings() -> None:
+    import datetime as dt
+
+    suite = ExpectationSuite(
+        "s",
+        [
+            ExpectationConfiguration(
+                "expect_column_values_to_be_between",
+                {
+                    "column": "t",
+                    "min_value": dt.datetime(2024, 1, 1),
+                    "max_value": dt.date(2025, 1, 1),
+                },
+            ),
+            ExpectationConfiguration(
+                "expect_column_values_to_be_in_set", {"column": "c", "value_set": ("a",)}
+            ),
+        ],
+    )
+    again = ExpectationSuite.from_json(suite.to_json())
+    assert again.get_expectation(1).kwargs["min_value"] == "2024-01-01T00:00:00"
+    assert again.get_expectation(1).kwargs["max_value"] == "2025-01-01"
+    assert again.get_expectation(2).kwargs["value_set"] == ["a"]

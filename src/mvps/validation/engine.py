@@ -495,13 +495,17 @@ def _column_map(col: _Column, unexpected: pa.Array | None, mostly: float) -> _Ou
     )
 
 
-def _compare(actual: Any, bound: Any, what: str) -> Any:
-    if isinstance(actual, _dt.datetime) and isinstance(bound, str):
-        bound = _parse_datetime(bound, what)
-        if (actual.tzinfo is None) != (bound.tzinfo is None):
+def _compare(actual: Any, bound: Any, what: str) -> tuple[Any, Any]:
+    """Make an observed value and a bound comparable (ISO strings as times, tz aligned)."""
+    if isinstance(actual, _dt.datetime):
+        if isinstance(bound, str):
+            bound = _parse_datetime(bound, what)
+        elif isinstance(bound, _dt.date) and not isinstance(bound, _dt.datetime):
+            bound = _dt.datetime(bound.year, bound.month, bound.day)
+        if isinstance(bound, _dt.datetime) and (actual.tzinfo is None) != (bound.tzinfo is None):
             actual = actual.replace(tzinfo=_dt.UTC) if actual.tzinfo is None else actual
             bound = bound.replace(tzinfo=_dt.UTC) if bound.tzinfo is None else bound
-    elif isinstance(actual, _dt.date) and not isinstance(actual, _dt.datetime):
+    elif isinstance(actual, _dt.date):
         if isinstance(bound, str):
             bound = _parse_datetime(bound, what).date()
         elif isinstance(bound, _dt.datetime):

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mvps.errors import InvalidInput
+from mvps.validation.suite import json_default
 
 __all__ = [
     "INGESTION_RESULTS",
@@ -192,7 +193,7 @@ class ValidationResult:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as a JSON string."""
-        return json.dumps(self.to_dict())
+        return json.dumps(self.to_dict(), default=json_default)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | str) -> ValidationResult:
@@ -337,7 +338,7 @@ class ValidationReport:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as a JSON string."""
-        return json.dumps(self.to_dict())
+        return json.dumps(self.to_dict(), default=json_default)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | str) -> ValidationReport:

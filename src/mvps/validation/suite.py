@@ -19,6 +19,8 @@ single expectation can be looked up. In GE objects the id travels in
 from __future__ import annotations
 
 import copy
+import datetime as _dt
+import decimal
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -41,6 +43,21 @@ INGESTION_POLICIES = ("ALWAYS", "STRICT")
 
 # Key GE and Hopsworks use to carry an expectation's id inside its meta.
 _META_ID_KEY = "expectationId"
+
+
+def json_default(value: Any) -> Any:
+    """``json.dumps`` fallback: dates and times as ISO-8601 strings, sets and tuples as lists.
+
+    Expectation kwargs may hold datetimes (bounds of a timestamp column); they are stored
+    as ISO strings, which the engine compares with timestamp columns as times.
+    """
+    if isinstance(value, _dt.datetime | _dt.date | _dt.time):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    raise TypeError(f"{type(value).__name__} {value!r} cannot be stored as JSON")
 
 
 def _load_json_field(value: Any, what: str) -> Any:
@@ -183,7 +200,7 @@ class ExpectationConfiguration:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as a JSON string."""
-        return json.dumps(self.to_dict())
+        return json.dumps(self.to_dict(), default=json_default)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Alias of :meth:`to_dict` (the GE and Hopsworks method name)."""
@@ -453,7 +470,7 @@ class ExpectationSuite:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as a JSON string."""
-        return json.dumps(self.to_dict())
+        return json.dumps(self.to_dict(), default=json_default)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Alias of :meth:`to_dict` (the GE and Hopsworks method name)."""
