@@ -293,6 +293,13 @@ class FeatureGroup:
         raise AttributeError(f"'FeatureGroup' object has no attribute or feature {name!r}")
 
     def _check_keys_in_schema(self) -> None:
+        bad = [f.name for f in self._features if not frames.is_identifier(f.name)]
+        if bad:
+            raise InvalidInput(
+                f"column name(s) {bad} cannot be used in feature group {self.name!r}: use 1-63 "
+                "characters, lower-case letters, digits and underscores, not starting with a "
+                "digit (rename the columns, e.g. 'amount_eur')"
+            )
         names = {f.name for f in self._features}
         for what, cols in (
             ("primary key", self.primary_key),

@@ -28,9 +28,14 @@ def normalize_name(name: str) -> str:
     return str(name).strip().lower().replace(" ", "_")
 
 
+def is_identifier(name: Any) -> bool:
+    """Whether ``name`` can be a table or column name (see :func:`check_identifier`)."""
+    return isinstance(name, str) and bool(_NAME_RE.match(name)) and len(name) <= 63
+
+
 def check_identifier(name: str, what: str = "name") -> str:
     """Return ``name`` if it can be a table or column name, else raise InvalidInput."""
-    if not isinstance(name, str) or not _NAME_RE.match(name) or len(name) > 63:
+    if not is_identifier(name):
         raise InvalidInput(
             f"{what} {name!r} cannot be used: use 1-63 characters, lower-case letters, "
             "digits and underscores, not starting with a digit (e.g. 'loans_daily')"
@@ -122,9 +127,7 @@ def normalize_table(table: pa.Table) -> pa.Table:
     names = [normalize_name(n) for n in table.column_names]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise InvalidInput(
-            f"columns {dupes} appear more than once after lower-casing; rename them"
-        )
+        raise InvalidInput(f"columns {dupes} appear more than once after lower-casing; rename them")
     cols = []
     for col in table.columns:
         target = normalize_type(col.type)
