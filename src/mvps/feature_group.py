@@ -849,8 +849,11 @@ class FeatureGroup:
         """Compute statistics over the whole group (as of ``wallclock_time``) and store them."""
         from mvps.statistics import compute_statistics
 
+        from dataclasses import replace
+
         table = self._read_arrow(wallclock_time)
-        stats = compute_statistics(table, self.statistics_config)
+        # an explicit call computes even when automatic statistics are disabled
+        stats = compute_statistics(table, replace(self.statistics_config, enabled=True))
         offline = self._project.offline
         stats.commit_version = (
             offline.version_at(self._table, to_utc(wallclock_time))
@@ -1054,14 +1057,12 @@ class FeatureGroup:
         for rep in self.get_all_validation_reports():
             if wanted and rep.ingestion_result.upper() not in wanted:
                 continue
-            t = rep.validation_time
-            if (start and t < start) or (end and t >= end):
+            t = to_utc(rep.validation_time, "validation_time") if rep.validation_time else None
+            if t is not None and ((start and t < start) or (end and t >= end)):
                 continue
-            for res in rep.results:
-                if res.expectation_id == expectation_id:
-                    res.validation_time = t
-                    res.ingestion_result = rep.ingestion_result
-                    out.append(res)
+            res = rep.get_result(expectation_id)
+            if res is not None:
+                out.append(res.to_ge_type() if ge_type else res)
         return out
 
     # ------------------------------------------------------------------ lineage

@@ -150,7 +150,14 @@ class FeatureStore:
             v = 1
         nm = frames.normalize_name(name)
         obj = self._project.catalog.require(FG_KIND, nm, v)
-        return FeatureGroup._from_catalog(self, obj)
+        fg = FeatureGroup._from_catalog(self, obj)
+        if fg.deprecated:
+            warnings.warn(
+                f"feature group {nm!r} version {v} is deprecated; move to a newer version "
+                f"(existing: {[o.version for o in self._project.catalog.list(FG_KIND, nm)]})",
+                stacklevel=2,
+            )
+        return fg
 
     def get_feature_groups(self, name: str | None = None) -> list[FeatureGroup]:
         """All versions of ``name`` (all groups when ``name`` is None)."""
