@@ -1,0 +1,501 @@
+"""The HTTP server of a project (``mvps serve``): deployments, feature vectors, web UI.
+
+``create_app(project)`` returns an ASGI (FastAPI) app with
+
+* ``POST /v1/models/<deployment>:predict`` — KServe v1 inference:
+  ``{"instances": [...]}`` → ``{"predictions": [...]}`` (see :mod:`mvps.serving.runtime`
+  for what the instances are); ``?predict_proba=true`` or ``"predict_proba": true``
+  asks the default predictor for probabilities;
+* ``GET /v1/models/<deployment>`` — ``200 {"name", "ready": true, "state": "ready", ...}``,
+  ``503 {"ready": false, "state": "failed", "error"}`` when it could not be loaded,
+  ``404`` when it is not running; ``GET /v1/models`` lists the ready deployments;
+* ``POST /v1/feature-views/<name>/<version>/vector`` — feature vectors from the online
+  store for non-Python clients: ``{"entries": [{...}], "passed_features": [{...}]?,
+  "allow_missing": false?}`` (or ``{"entry": {...}, "passed_features": {...}?}``) →
+  ``{"features": [names], "vectors": [[...]]}``, transformed as for the model;
+* ``GET /healthz`` (the process answers) and ``GET /readyz`` (the deployments were
+  loaded; lists their states); ``GET /openapi.json`` and ``/docs``;
+* the web UI's routes when :mod:`mvps.ui.routes` is installed (``app.state.project``
+  is the served project).
+
+Errors are JSON ``{"error": "<what was wrong and how to fix it>"}``: 400 for bad input
+(body not JSON, no ``instances``, wrong shapes, unknown serving keys), 404 for an
+unknown deployment, feature view or online row, 500 when a predictor fails (the
+server keeps serving). The request path reads only in-memory state: deployments are
+loaded once per worker and re-read from the catalog in the background every
+``refresh_interval`` seconds (so ``start()``/``stop()`` from other processes are picked
+up), and feature views compile their serving plan once per worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import traceback
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+
+from mvps.errors import InvalidInput, MvpsError, NotFound
+
+log = logging.getLogger("mvps.server")
+
+_JSON = "application/json"
+_NUMPY = orjson.OPT_SERIALIZE_NUMPY
+
+
+def _default(obj: Any) -> Any:
+    """orjson fallback: numpy arrays it cannot take, pandas objects, sets, decimals."""
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if hasattr(obj, "to_dict") and hasattr(obj, "columns"):
+        return obj.to_dict(orient="records")
+    if isinstance(obj, set | frozenset | tuple):
+        return list(obj)
+    if hasattr(obj, "item"):
+        return obj.item()
+    if type(obj).__name__ == "Decimal":
+        return float(obj)
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
+
+
+def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
+    """The ASGI app serving ``project`` (default: the current project); see the module
+    docstring."""
+    from mvps._deps import require
+
+    fastapi = require("fastapi")
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from mvps import __version__
+    from mvps.serving.runtime import DeploymentTable, PredictorFailed
+
+    if project is None:
+        import mvps
+
+        project = mvps.get_current_project()
+    table = DeploymentTable(project)
+
+    def reply(obj: Any, status: int = 200) -> Response:
+        return Response(
+            orjson.dumps(obj, default=_default, option=_NUMPY), status, media_type=_JSON
+        )
+
+    def error(status: int, message: str) -> Response:
+        return Response(orjson.dumps({"error": message}), status, media_type=_JSON)
+
+    async def refresher() -> None:
+        while True:
+            await asyncio.sleep(refresh_interval)
+            try:
+                await run_in_threadpool(table.refresh, refresh_interval / 2)
+            except Exception:  # the catalog may be briefly unavailable: retry next round
+                log.exception("refreshing deployments failed")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        try:
+            await run_in_threadpool(table.refresh)
+        except Exception:
+            log.exception("loading deployments failed")
+        task = asyncio.create_task(refresher())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = fastapi.FastAPI(
+        title=f"mvps serving: {project.name}",
+        version=__version__,
+        description="Model deployments (KServe v1 protocol) and online feature vectors.",
+        lifespan=lifespan,
+    )
+    app.state.project = project
+    app.state.deployments = table
+
+    # ------------------------------------------------------------------ deployments
+
+    async def lookup(name: str) -> Any:
+        served = table.served.get(name)
+        if served is None:
+            await run_in_threadpool(table.refresh, 0.05)
+            served = table.served.get(name)
+        return served
+
+    def not_served(name: str) -> Response:
+        ok, status = table.status(name)
+        if ok is False:
+            return error(503, f"deployment {name!r} failed to load: {status['error']}")
+        return error(
+            404,
+            f"deployment {name!r} is not running on this server (running: {sorted(table.served)}); "
+            "start it with deployment.start()",
+        )
+
+    async def predict(request: Request) -> Response:
+        name = request.path_params["name"]
+        served = table.served.get(name) or await lookup(name)
+        if served is None:
+            return not_served(name)
+        body = await request.body()
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            return error(
+                400,
+                f"the request body is not valid JSON ({exc}); send e.g. "
+                '{"instances": [[1.0, 2.0]]}',
+            )
+        if not isinstance(payload, dict):
+            return error(400, 'the request body must be a JSON object like {"instances": [...]}')
+        query = request.query_params
+        try:
+            if served.is_async:
+                result = await served.answer(payload, query)
+            elif served.blocking:
+                result = await run_in_threadpool(served.answer, payload, query)
+            else:
+                result = served.answer(payload, query)
+        except InvalidInput as exc:
+            return error(400, str(exc))
+        except NotFound as exc:
+            return error(404, str(exc))
+        except PredictorFailed as exc:
+            _log_failure(project, name, exc)
+            return error(500, f"deployment {name!r}: {exc}")
+        except Exception as exc:
+            _log_failure(project, name, exc)
+            return error(500, f"deployment {name!r} failed: {type(exc).__name__}: {exc}")
+        try:
+            return Response(orjson.dumps(result, default=_default, option=_NUMPY), media_type=_JSON)
+        except TypeError as exc:
+            return error(500, f"deployment {name!r} returned a result that is not JSON: {exc}")
+
+    async def model_status(request: Request) -> Response:
+        name = request.path_params["name"]
+        await run_in_threadpool(table.refresh, 0.05)
+        ok, status = table.status(name)
+        if ok is None:
+            return not_served(name)
+        return reply(status, 200 if ok else 503)
+
+    async def list_models(request: Request) -> Response:
+        return reply({"models": sorted(table.served)})
+
+    # ------------------------------------------------------------------ feature vectors
+
+    async def vector(request: Request) -> Response:
+        name = request.path_params["name"]
+        try:
+            version = int(request.path_params["version"])
+        except ValueError:
+            return error(
+                400,
+                f"feature view version must be a number, got {request.path_params['version']!r}",
+            )
+        hit: tuple[Any, list[str]] | None = table.feature_views.get((name, version))
+        if hit is None:
+            try:
+                hit = await run_in_threadpool(table.feature_view, name, version)
+            except InvalidInput as exc:
+                return error(400, str(exc))
+            except NotFound as exc:
+                return error(404, str(exc))
+        fv, names = hit
+        body = await request.body()
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            return error(400, f"the request body is not valid JSON ({exc})")
+        try:
+            rows = _vectors(fv, payload)
+        except InvalidInput as exc:
+            return error(400, str(exc))
+        except NotFound as exc:
+            return error(404, str(exc))
+        except MvpsError as exc:
+            return error(500, str(exc))
+        return Response(
+            orjson.dumps({"features": names, "vectors": rows}, default=_default, option=_NUMPY),
+            media_type=_JSON,
+        )
+
+    # ------------------------------------------------------------------ health
+
+    async def healthz(request: Request) -> Response:
+        return reply({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        states = {n: "ready" for n in table.served}
+        states.update({n: "failed" for n in table.failed})
+        return reply({"ready": table.ready, "deployments": states}, 200 if table.ready else 503)
+
+    router = app.router
+    router.add_route("/v1/models/{name}:predict", predict, methods=["POST"])
+    router.add_route("/v1/models/{name}", model_status, methods=["GET"])
+    router.add_route("/v1/models", list_models, methods=["GET"])
+    router.add_route("/v1/feature-views/{name}/{version}/vector", vector, methods=["POST"])
+    router.add_route("/healthz", healthz, methods=["GET"])
+    router.add_route("/readyz", readyz, methods=["GET"])
+
+    ui = _ui_router()
+    if ui is not None:
+        app.include_router(ui)
+    else:
+
+        async def index(request: Request) -> Response:
+            return reply(
+                {
+                    "project": project.name,
+                    "deployments": sorted(table.served),
+                    "openapi": "/openapi.json",
+                    "docs": "/docs",
+                }
+            )
+
+        router.add_route("/", index, methods=["GET"])
+
+    _document(app)
+    return app
+
+
+def _vectors(fv: Any, payload: Any) -> list[list[Any]]:
+    if not isinstance(payload, dict):
+        raise InvalidInput('the request body must be a JSON object like {"entries": [{"id": 1}]}')
+    allow_missing = bool(payload.get("allow_missing", False))
+    passed = payload.get("passed_features")
+    if "entries" in payload:
+        entries = payload["entries"]
+        if not isinstance(entries, list):
+            raise InvalidInput('"entries" must be a list of objects of serving keys')
+        if passed is not None and not isinstance(passed, list):
+            raise InvalidInput('"passed_features" must be a list with one object per entry')
+    elif "entry" in payload:
+        entries = [payload["entry"]]
+        if passed is not None:
+            if not isinstance(passed, dict):
+                raise InvalidInput('with "entry", "passed_features" must be an object')
+            passed = [passed]
+    else:
+        raise InvalidInput(
+            f'the request body needs "entries" (a list) or "entry" (an object) of serving keys, '
+            f"got keys {sorted(payload)[:10]}"
+        )
+    if len(entries) == 1:
+        p = passed[0] if passed else None
+        if p is not None and not isinstance(p, dict):
+            raise InvalidInput('"passed_features" must hold objects')
+        return [fv.get_feature_vector(entries[0], passed_features=p, allow_missing=allow_missing)]
+    rows = fv.get_feature_vectors(entries, passed_features=passed, allow_missing=allow_missing)
+    if len(rows) != len(entries):  # entries without any online row are skipped: name one
+        for i, e in enumerate(entries):
+            fv.get_feature_vector(e, passed_features=passed[i] if passed else None)
+    return list(rows)
+
+
+def _log_failure(project: Any, name: str, exc: BaseException) -> None:
+    from mvps.serving.process import append_log
+
+    try:
+        append_log(
+            project,
+            name,
+            "request failed: "
+            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        )
+    except OSError:
+        log.exception("cannot write the log of deployment %s", name)
+
+
+def _ui_router() -> Any:
+    """The web UI's router (``mvps.ui.routes.router``) when that module is installed."""
+    try:
+        from mvps.ui import routes  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError as exc:
+        if exc.name in ("mvps.ui", "mvps.ui.routes"):
+            return None
+        log.warning("the web UI is not available: %s", exc)
+        return None
+    except Exception as exc:  # a broken UI module must not take serving down
+        log.warning("the web UI is not available: %s", exc)
+        return None
+    return getattr(routes, "router", None)
+
+
+def _document(app: Any) -> None:
+    """Describe the hand-written (hot-path) routes in the OpenAPI document."""
+    from fastapi.openapi.utils import get_openapi
+
+    err = {
+        "description": "error",
+        "content": {
+            _JSON: {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}
+        },
+    }
+
+    def body(schema: dict[str, Any], example: Any) -> dict[str, Any]:
+        return {"required": True, "content": {_JSON: {"schema": schema, "example": example}}}
+
+    def ok(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"description": "OK", "content": {_JSON: {"schema": schema}}}
+
+    name = {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+    paths: dict[str, Any] = {
+        "/v1/models/{name}:predict": {
+            "post": {
+                "summary": "Predict with a deployment (KServe v1)",
+                "parameters": [
+                    name,
+                    {
+                        "name": "predict_proba",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "boolean"},
+                    },
+                ],
+                "requestBody": body(
+                    {
+                        "type": "object",
+                        "required": ["instances"],
+                        "properties": {
+                            "instances": {"type": "array", "items": {}},
+                            "predict_proba": {"type": "boolean"},
+                        },
+                    },
+                    {"instances": [{"cc_num": 4467360740682089}]},
+                ),
+                "responses": {
+                    "200": ok(
+                        {
+                            "type": "object",
+                            "properties": {"predictions": {"type": "array", "items": {}}},
+                        }
+                    ),
+                    "400": err,
+                    "404": err,
+                    "500": err,
+                    "503": err,
+                },
+            }
+        },
+        "/v1/models/{name}": {
+            "get": {
+                "summary": "Deployment status",
+                "parameters": [name],
+                "responses": {
+                    "200": ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "name": {"type": "string"},
+                                "ready": {"type": "boolean"},
+                                "state": {"type": "string"},
+                            },
+                        }
+                    ),
+                    "404": err,
+                    "503": err,
+                },
+            }
+        },
+        "/v1/models": {
+            "get": {
+                "summary": "Ready deployments",
+                "responses": {
+                    "200": ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "models": {"type": "array", "items": {"type": "string"}}
+                            },
+                        }
+                    )
+                },
+            }
+        },
+        "/v1/feature-views/{name}/{version}/vector": {
+            "post": {
+                "summary": "Feature vectors from the online store",
+                "parameters": [
+                    name,
+                    {
+                        "name": "version",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                ],
+                "requestBody": body(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "entries": {"type": "array", "items": {"type": "object"}},
+                            "entry": {"type": "object"},
+                            "passed_features": {},
+                            "allow_missing": {"type": "boolean"},
+                        },
+                    },
+                    {"entries": [{"cc_num": 4467360740682089}]},
+                ),
+                "responses": {
+                    "200": ok(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "features": {"type": "array", "items": {"type": "string"}},
+                                "vectors": {
+                                    "type": "array",
+                                    "items": {"type": "array", "items": {}},
+                                },
+                            },
+                        }
+                    ),
+                    "400": err,
+                    "404": err,
+                },
+            }
+        },
+        "/healthz": {"get": {"summary": "Liveness", "responses": {"200": ok({"type": "object"})}}},
+        "/readyz": {
+            "get": {
+                "summary": "Readiness: deployments loaded",
+                "responses": {"200": ok({"type": "object"}), "503": err},
+            }
+        },
+    }
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            schema.setdefault("paths", {}).update(paths)
+            app.openapi_schema = schema
+        return dict(app.openapi_schema)
+
+    app.openapi = openapi
+
+
+def app_from_env() -> Any:
+    """App factory for ``mvps serve --workers N``: the project named by
+    ``$MVPS_HOME``/``$MVPS_PROJECT``/``$MVPS_CONFIG``."""
+    import mvps
+
+    project = mvps.login(
+        project=os.environ.get("MVPS_PROJECT"),
+        home=os.environ.get("MVPS_HOME"),
+        config=os.environ.get("MVPS_CONFIG") or None,
+    )
+    return create_app(project)
+
+
+__all__ = ["app_from_env", "create_app"]
