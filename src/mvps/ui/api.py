@@ -160,7 +160,7 @@ def ui_url(kind: str, name: str, version: int | None = None) -> str:
 def _label(kind: str, name: str, version: int) -> str:
     if kind == TD:
         fv_name, fv_version = split_td_name(name)
-        return f"{fv_name} v{fv_version} / training data v{version}"
+        return f"{fv_name} v{fv_version} / td v{version}"
     if kind == DEPLOYMENT:
         return name
     return f"{name} v{version}"
@@ -193,7 +193,7 @@ def _neighbours(project: Project, ref: tuple[str, str, int]) -> dict[str, list[d
 # --------------------------------------------------------------------------------------
 
 
-def overview(project: Project, limit: int = 10) -> dict[str, Any]:
+def overview(project: Project, limit: int = 10, activity_limit: int = 12) -> dict[str, Any]:
     """Project information, object counts and recent activity (commits, validation
     reports, training datasets, models, deployments), newest first."""
     cat = _cat(project)
@@ -304,7 +304,7 @@ def overview(project: Project, limit: int = 10) -> dict[str, Any]:
         "recent_validation_reports": reports,
         "recent_training_datasets": recent_tds,
         "recent_models": recent_models,
-        "activity": activity[: limit * 2],
+        "activity": activity[:activity_limit],
     }
 
 
