@@ -1,6 +1,6 @@
 // DOM building and formatting helpers.
 //
-// Every value reaches the page through textContent or setAttribute (never innerHTML),
+// Every value reaches the page through text nodes or setAttribute (never parsed as HTML),
 // so names, descriptions and data cannot inject markup.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
