@@ -29,11 +29,11 @@ FEATURE_VIEW = "loans_approvals"
 class Predict:
     """Loaded once when the deployment starts; ``predict`` runs per request."""
 
-    def __init__(self) -> None:
+    def __init__(self, project: Any = None) -> None:
         model_dir = Path(os.environ["MODEL_FILES_PATH"])  # the registered model's files
         self.model = joblib.load(model_dir / "lending_model.pkl")
         self.threshold = float(json.loads((model_dir / "decision.json").read_text())["threshold"])
-        project = hopsworks.login()
+        project = project or hopsworks.login()  # the deployment passes its project
         self.feature_view = project.get_feature_store().get_feature_view(FEATURE_VIEW, version=1)
         self.feature_view.init_serving()
 
