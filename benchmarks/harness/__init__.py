@@ -1,0 +1,1 @@
+"""The benchmark harness: data generation, peer environments, workers, workloads, report."""

@@ -1,0 +1,104 @@
+"""Virtual environments of the peer systems and the machine description.
+
+Feast and MLflow are installed into their own environments below ``benchmarks/``
+(gitignored) with pip, so their dependency pins never touch the project's environment.
+An environment is (re)built when it is missing or its requirement line changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent.parent
+REPO = BENCH_DIR.parent
+
+ENVS: dict[str, tuple[str, list[str]]] = {
+    "feast": (".venv-feast", ["feast[duckdb,redis]"]),
+    "mlflow": (".venv-mlflow", ["mlflow", "scikit-learn", "pandas", "pyarrow"]),
+}
+_STAMP = ".bench-requirements.json"
+
+
+def env_dir(name: str) -> Path:
+    return BENCH_DIR / ENVS[name][0]
+
+
+def python(name: str) -> str:
+    """The interpreter of environment ``name`` (``mvps`` is the running one)."""
+    if name == "mvps":
+        return sys.executable
+    return str(env_dir(name) / "bin" / "python")
+
+
+def ensure_env(name: str, log: Callable[[str], None] = print) -> str:
+    """Create environment ``name`` unless it is there with the same requirements."""
+    directory = env_dir(name)
+    requirements = ENVS[name][1]
+    stamp = directory / _STAMP
+    exe = directory / "bin" / "python"
+    if exe.exists() and stamp.exists() and json.loads(stamp.read_text()) == requirements:
+        return str(exe)
+    log(f"creating {directory.relative_to(REPO)} (pip install {' '.join(requirements)})")
+    base = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base, "-m", "venv", str(directory)], check=True)
+    pip = [str(exe), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, *requirements], check=True)
+    stamp.write_text(json.dumps(requirements))
+    return str(exe)
+
+
+def package_versions(name: str, dists: list[str]) -> dict[str, str]:
+    """Installed versions of ``dists`` in environment ``name`` ('-' when absent)."""
+    code = (
+        "import json, sys\n"
+        "from importlib.metadata import version\n"
+        "out = {}\n"
+        "for d in sys.argv[1:]:\n"
+        "    try:\n"
+        "        out[d] = version(d)\n"
+        "    except Exception:\n"
+        "        out[d] = '-'\n"
+        "print(json.dumps(out))\n"
+    )
+    try:
+        out = subprocess.run(
+            [python(name), "-c", code, *dists], capture_output=True, text=True, timeout=60
+        )
+        return dict(json.loads(out.stdout))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return dict.fromkeys(dists, "-")
+
+
+def machine() -> dict[str, Any]:
+    """Cores, memory, CPU model, OS and Python of this machine."""
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = float("nan")
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_gib = int(line.split()[1]) / 1024 / 1024
+                break
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_gib, 1),
+        "cpu": cpu,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+    }

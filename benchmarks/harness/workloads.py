@@ -1,0 +1,981 @@
+"""The workloads: setup, alternating runs (mvps, peer, mvps, peer, ...), checks, summary.
+
+Each workload function takes a :class:`Context` and returns a section (a JSON-ready
+dict, rendered by :mod:`benchmarks.harness.report`):
+
+* ``table``: one row per system with its figures;
+* ``summary``: the headline metrics, mvps against the peer, with the ratio mvps/peer
+  (below 1 means mvps is faster or smaller) and the target when there is one;
+* ``checks``: whether the systems returned the same data (these, never the speed,
+  decide the exit status of ``python -m benchmarks smoke``);
+* ``notes``: what was measured and how.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.harness import data, envs
+from benchmarks.harness.common import percentile
+from benchmarks.harness.runner import WorkerError, run_worker
+
+
+@dataclass
+class Context:
+    """Options shared by the workloads of one invocation."""
+
+    scale: float
+    runs: int
+    work: Path
+    manifest: dict[str, Any]
+    redis_url: str = "redis://127.0.0.1:6379/14"
+    peers: bool = True
+    smoke: bool = False
+    log: Callable[[str], None] = print
+    files: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.files = {t: data.path(self.manifest, t) for t in self.manifest["tables"]}
+
+    def fresh_dir(self, *parts: str) -> Path:
+        d = self.work.joinpath(*parts)
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir(parents=True)
+        return d
+
+    @property
+    def full_scale(self) -> bool:
+        return self.scale >= 1.0
+
+
+# ---------------------------------------------------------------------- formatting
+
+
+def fmt_s(x: float | None) -> str:
+    if x is None or x != x:
+        return "-"
+    if x >= 100:
+        return f"{x:.0f} s"
+    if x >= 10:
+        return f"{x:.1f} s"
+    return f"{x:.2f} s" if x >= 0.1 else f"{x * 1000:.1f} ms"
+
+
+def fmt_us(x: float | None) -> str:
+    if x is None or x != x:
+        return "-"
+    if x >= 1000:
+        return f"{x / 1000:.2f} ms"
+    return f"{x:.1f} µs" if x < 100 else f"{x:.0f} µs"
+
+
+def fmt_mb(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x / 1024:.2f} GiB" if x >= 1024 else f"{x:.0f} MiB"
+
+
+def fmt_n(x: int | None) -> str:
+    return "-" if x is None else f"{x:,}"
+
+
+def wall(samples: Sequence[float]) -> dict[str, float]:
+    return {
+        "min": min(samples),
+        "median": statistics.median(samples),
+        "max": max(samples),
+    }
+
+
+def wall_cells(samples: Sequence[float]) -> list[str]:
+    w = wall(samples)
+    return [fmt_s(w["min"]), fmt_s(w["median"]), fmt_s(w["max"])]
+
+
+def latency(ns: Sequence[int]) -> dict[str, float]:
+    return {"p50": percentile(ns, 50) / 1000, "p99": percentile(ns, 99) / 1000}
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def summary_row(
+    workload: str,
+    metric: str,
+    mvps: float | None,
+    peer: str,
+    peer_value: float | None,
+    fmt: Callable[[float | None], str],
+    target: str = "",
+    met: bool | None = None,
+) -> dict[str, Any]:
+    return {
+        "workload": workload,
+        "metric": metric,
+        "mvps": fmt(mvps),
+        "peer": peer,
+        "peer_value": fmt(peer_value),
+        "ratio": ratio(mvps, peer_value),
+        "target": target,
+        "met": met,
+    }
+
+
+def check(name: str, ok: bool, detail: str = "", known: bool = False) -> dict[str, Any]:
+    """A correctness check; ``known`` marks a documented peer difference (not a failure)."""
+    return {"name": name, "ok": bool(ok), "detail": detail, "known": known}
+
+
+def alternate(
+    ctx: Context,
+    systems: Sequence[tuple[str, str, Callable[[int], dict[str, Any]]]],
+    runs: int,
+) -> dict[str, list[dict[str, Any]]]:
+    """Run ``runs`` rounds of every system in turn (A B A B ...); failures are recorded."""
+    out: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in systems}
+    for r in range(runs):
+        for label, system, make_spec in systems:
+            ctx.log(f"  run {r + 1}/{runs}: {label}")
+            try:
+                res = run_worker(system, make_spec(r))
+            except WorkerError as exc:
+                ctx.log(f"    failed: {exc}")
+                res = {"error": str(exc).splitlines()[0][:300]}
+            out[label].append(res)
+    return out
+
+
+def ok_runs(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in results if "error" not in r]
+
+
+def peak(results: list[dict[str, Any]]) -> float | None:
+    vals = [r["peak_rss_mb"] for r in ok_runs(results) if "peak_rss_mb" in r]
+    return max(vals) if vals else None
+
+
+def median_of(results: list[dict[str, Any]], key: str = "seconds") -> float | None:
+    vals = [r[key] for r in ok_runs(results) if key in r]
+    return statistics.median(vals) if vals else None
+
+
+def first_error(results: list[dict[str, Any]]) -> str:
+    errs = [r["error"] for r in results if "error" in r]
+    return errs[0] if errs else ""
+
+
+# ---------------------------------------------------------------------- 1. ingestion
+
+
+def ingest(ctx: Context) -> dict[str, Any]:
+    """1M rows into an online-enabled feature group vs Feast Parquet + materialize."""
+    rows = ctx.manifest["tables"]["ingest"]["rows"]
+
+    def mvps_spec(stats: bool) -> Callable[[int], dict[str, Any]]:
+        def make(r: int) -> dict[str, Any]:
+            home = ctx.fresh_dir("ingest", f"mvps-{'stats' if stats else 'plain'}-{r}")
+            return {
+                "workload": "ingest",
+                "home": str(home),
+                "data": ctx.files["ingest"],
+                "statistics": stats,
+            }
+
+        return make
+
+    def feast_spec(r: int) -> dict[str, Any]:
+        return {
+            "workload": "ingest",
+            "repo": str(ctx.fresh_dir("ingest", f"feast-{r}")),
+            "data": ctx.files["ingest"],
+        }
+
+    systems = [("mvps", "mvps", mvps_spec(False))]
+    if ctx.peers:
+        systems.append(("Feast (DuckDB offline, SQLite online)", "feast", feast_spec))
+    systems.append(("mvps, statistics on (the default)", "mvps", mvps_spec(True)))
+    res = alternate(ctx, systems, ctx.runs)
+    shutil.rmtree(ctx.work / "ingest", ignore_errors=True)
+
+    table_rows = []
+    for label, results in res.items():
+        good = ok_runs(results)
+        if not good:
+            table_rows.append([label, "failed: " + first_error(results), "", "", "", "", "", ""])
+            continue
+        secs = [r["seconds"] for r in good]
+        table_rows.append(
+            [
+                label,
+                *wall_cells(secs),
+                f"{rows / statistics.median(secs):,.0f}",
+                fmt_mb(peak(results)),
+                fmt_n(good[0]["online_rows"]),
+                good[0]["sample"]["checksum"],
+            ]
+        )
+    checks = []
+    mv = ok_runs(res["mvps"])
+    peer_label = systems[1][0] if ctx.peers else None
+    fe = ok_runs(res[peer_label]) if peer_label else []
+    if mv and fe:
+        checks.append(
+            check(
+                "online rows: mvps = Feast",
+                mv[0]["online_rows"] == fe[0]["online_rows"] == rows,
+                f"{mv[0]['online_rows']:,} / {fe[0]['online_rows']:,} of {rows:,}",
+            )
+        )
+        checks.append(
+            check(
+                "online values of 1,000 sampled keys: mvps = Feast",
+                mv[0]["sample"] == fe[0]["sample"],
+                f"{mv[0]['sample']['checksum']} / {fe[0]['sample']['checksum']}",
+            )
+        )
+    elif peer_label:
+        checks.append(check("both systems completed", False, first_error(res[peer_label])))
+    summary = []
+    if peer_label:
+        summary.append(
+            summary_row(
+                "1. Ingestion",
+                f"{rows:,} rows, wall time (median)",
+                median_of(res["mvps"]),
+                "Feast",
+                median_of(res[peer_label]),
+                fmt_s,
+            )
+        )
+        summary.append(
+            summary_row(
+                "1. Ingestion",
+                "peak memory",
+                peak(res["mvps"]),
+                "Feast",
+                peak(res[peer_label]),
+                fmt_mb,
+            )
+        )
+    return {
+        "table": {
+            "columns": [
+                "System",
+                "min",
+                "median",
+                "max",
+                "rows/s (median)",
+                "peak RSS",
+                "online rows",
+                "sample checksum",
+            ],
+            "rows": table_rows,
+        },
+        "summary": summary,
+        "checks": checks,
+        "notes": [
+            f"{rows:,} rows (one per customer: key, event time, 4 doubles, 2 bigints, 2 strings) "
+            "loaded into a pandas DataFrame before the clock starts.",
+            "mvps: `get_or_create_feature_group(..., online_enabled=True)` + `fg.insert(df)`: a "
+            "Delta commit (offline) and the newest row per key in the SQLite online store. "
+            "The compared figure has statistics off (`statistics_config=False`) because Feast "
+            "computes none; the last line is the default (descriptive statistics with "
+            "histograms computed on every insert).",
+            "Feast: `df.to_parquet(source)`, `apply([entity, feature_view])` and "
+            "`materialize(start, end)` into the SQLite online store (DuckDB offline store).",
+            "Check: both online stores hold one row per key, and the online values of 1,000 "
+            "sampled keys have the same checksum.",
+        ],
+    }
+
+
+# ---------------------------------------------------------------------- 2. point in time
+
+
+def pit(ctx: Context) -> dict[str, Any]:
+    """Point-in-time training data: spine 1M x two groups of 10M rows."""
+    tables = ctx.manifest["tables"]
+    chunks = 10
+    setups: dict[str, Any] = {}
+
+    base = ctx.work / "pit"
+    shutil.rmtree(base, ignore_errors=True)
+    setup_specs: dict[str, tuple[str, dict[str, Any]]] = {
+        "mvps": ("mvps", {"home": str(base / "mvps")}),
+        "mvps-chunked": ("mvps", {"home": str(base / "mvps-chunked"), "chunks": chunks}),
+    }
+    if ctx.peers:
+        for offline in ("duckdb", "dask"):
+            setup_specs[f"feast-{offline}"] = (
+                "feast",
+                {"repo": str(base / f"feast-{offline}"), "offline": offline},
+            )
+    for name, (system, spec) in setup_specs.items():
+        if ctx.smoke:  # one process per system: setup, then the measurement
+            continue
+        ctx.log(f"  setup: {name}")
+        setups[name] = run_worker(system, {**spec, "workload": "pit_setup", "files": ctx.files})
+
+    def spec_of(name: str, api: str = "training_data") -> Callable[[int], dict[str, Any]]:
+        _, spec = setup_specs[name]
+        return lambda r: {
+            **spec,
+            "workload": "pit",
+            "api": api,
+            "files": ctx.files,
+            "with_setup": ctx.smoke and (r == 0 and api == "training_data"),
+        }
+
+    def mvps_spec(name: str, api: str = "training_data") -> Callable[[int], dict[str, Any]]:
+        return spec_of(name, api)
+
+    def feast_spec(offline: str) -> Callable[[int], dict[str, Any]]:
+        return spec_of(f"feast-{offline}")
+
+    labels = {
+        "mvps": "mvps `fv.training_data()`",
+        "duck": "Feast `get_historical_features` (DuckDB)",
+        "dask": "Feast `get_historical_features` (Dask, the default)",
+        "read": "mvps `query.read()`",
+        "chunk": f"mvps `fv.training_data()`, groups written in {chunks} inserts",
+    }
+    systems: list[tuple[str, str, Callable[[int], dict[str, Any]]]] = [
+        (labels["mvps"], "mvps", mvps_spec("mvps"))
+    ]
+    if ctx.peers:
+        systems.append((labels["duck"], "feast", feast_spec("duckdb")))
+        systems.append((labels["dask"], "feast", feast_spec("dask")))
+    systems.append((labels["read"], "mvps", mvps_spec("mvps", "query")))
+    systems.append((labels["chunk"], "mvps", mvps_spec("mvps-chunked")))
+    res = alternate(ctx, systems, ctx.runs)
+
+    table_rows = []
+    for label, results in res.items():
+        good = ok_runs(results)
+        if not good:
+            table_rows.append([label, "failed: " + first_error(results), *[""] * 6])
+            continue
+        g = good[0]
+        table_rows.append(
+            [
+                label,
+                *wall_cells([r["seconds"] for r in good]),
+                fmt_mb(peak(results)),
+                fmt_n(g["rows"]),
+                fmt_n(g["unmatched"]),
+                g["checksum"],
+            ]
+        )
+
+    checks = []
+    mv = ok_runs(res[labels["mvps"]])
+    ref = mv[0] if mv else None
+    spine_rows = tables["spine"]["rows"]
+    if ref:
+        checks.append(
+            check(
+                "mvps returns one row per spine row",
+                ref["rows"] == spine_rows,
+                f"{ref['rows']:,} of {spine_rows:,}",
+            )
+        )
+        for key in ("read", "chunk", "duck"):
+            if labels[key] not in res:
+                continue
+            other = ok_runs(res[labels[key]])
+            if not other:
+                checks.append(
+                    check(f"{labels[key]} completed", False, first_error(res[labels[key]]))
+                )
+                continue
+            o = other[0]
+            checks.append(
+                check(
+                    f"{labels[key]}: same rows and checksum as mvps",
+                    (o["rows"], o["checksum"]) == (ref["rows"], ref["checksum"]),
+                    f"{o['rows']:,} rows, {o['checksum']} vs {ref['rows']:,} rows, {ref['checksum']}",
+                )
+            )
+        if labels["dask"] in res:
+            other = ok_runs(res[labels["dask"]])
+            if other:
+                o = other[0]
+                same_matched = (
+                    o["rows"] == ref["rows"] - ref["unmatched"]
+                    and o["checksum"] == ref["matched_checksum"]
+                )
+                checks.append(
+                    check(
+                        f"{labels['dask']}: drops the {ref['unmatched']:,} spine rows without "
+                        "an earlier row in some group; the other rows equal mvps'",
+                        same_matched,
+                        f"{o['rows']:,} rows ({ref['rows'] - o['rows']:,} fewer), "
+                        f"checksum {o['checksum']} vs mvps' matched rows {ref['matched_checksum']}",
+                        known=same_matched,
+                    )
+                )
+            else:
+                checks.append(
+                    check(f"{labels['dask']} completed", False, first_error(res[labels["dask"]]))
+                )
+
+    mvps_s = median_of(res[labels["mvps"]])
+    mvps_mem = peak(res[labels["mvps"]])
+    summary = []
+    if ctx.peers:
+        duck_s = median_of(res[labels["duck"]])
+        r_duck = ratio(mvps_s, duck_s)
+        summary.append(
+            summary_row(
+                "2. Point-in-time training data",
+                "wall time (median)",
+                mvps_s,
+                "Feast DuckDB",
+                duck_s,
+                fmt_s,
+                "≥ 2× faster (ratio ≤ 0.5)",
+                None if r_duck is None else r_duck <= 0.5,
+            )
+        )
+        summary.append(
+            summary_row(
+                "2. Point-in-time training data",
+                "wall time (median)",
+                mvps_s,
+                "Feast Dask",
+                median_of(res[labels["dask"]]),
+                fmt_s,
+            )
+        )
+        summary.append(
+            summary_row(
+                "2. Point-in-time training data",
+                "peak memory",
+                mvps_mem,
+                "Feast DuckDB",
+                peak(res[labels["duck"]]),
+                fmt_mb,
+            )
+        )
+    summary.append(
+        summary_row(
+            "2. Point-in-time training data",
+            "mvps wall time, absolute",
+            mvps_s,
+            "",
+            None,
+            fmt_s,
+            "< 5 s at scale 1",
+            (mvps_s < 5.0) if (ctx.full_scale and mvps_s is not None) else None,
+        )
+    )
+    summary.append(
+        summary_row(
+            "2. Point-in-time training data",
+            "mvps peak memory, absolute",
+            mvps_mem,
+            "",
+            None,
+            fmt_mb,
+            "< 4 GB at scale 1",
+            (mvps_mem * 2**20 < 4e9) if (ctx.full_scale and mvps_mem is not None) else None,
+        )
+    )
+    setup_notes = []
+    for name in ("mvps", "mvps-chunked"):
+        s = setups.get(name)
+        if s:
+            ins = s.get("insert_seconds", {})
+            setup_notes.append(
+                f"Setup `{name}`: inserts took "
+                + ", ".join(f"{k} {fmt_s(v)}" for k, v in ins.items())
+                + "; Parquet files per table: "
+                + ", ".join(f"{k} {v}" for k, v in s.get("files", {}).items())
+                + "."
+            )
+    return {
+        "table": {
+            "columns": [
+                "System",
+                "min",
+                "median",
+                "max",
+                "peak RSS",
+                "rows",
+                "rows without a match",
+                "checksum",
+            ],
+            "rows": table_rows,
+        },
+        "summary": summary,
+        "checks": checks,
+        "notes": [
+            f"Spine (the left feature group): {tables['spine']['rows']:,} observations "
+            "(`obs_id`, `customer_id`, `merchant_id`, `event_time`, `label`). Joined: "
+            f"`customer_tx` ({tables['customer_tx']['rows']:,} rows over "
+            f"{ctx.manifest['sizes']['customers']:,} customers) and `merchant_stats` "
+            f"({tables['merchant_stats']['rows']:,} rows over "
+            f"{ctx.manifest['sizes']['merchants']:,} merchants), 3 features each. Every "
+            "spine row gets, per group, the newest row of its key at or before its event time.",
+            "mvps: the three tables are feature groups (Delta tables, statistics off); the clock "
+            "covers `fv.training_data(statistics_config=False, primary_key=True, "
+            "event_time=True)` (records a training dataset version, returns pandas X and y), "
+            "or `fv.query.read()` (pandas).",
+            "Feast: `FileSource`s over the same Parquet files, `ttl=0` (no expiry); the "
+            "clock covers `get_historical_features(entity_df=spine, features=[...]).to_df()` "
+            "with the spine already in a DataFrame.",
+            "Each run is a fresh process; peak RSS is the process' maximum resident set size "
+            "(including the spine DataFrame Feast needs as input).",
+            "Checksums are order-independent hashes of the obs_id, keys, event time, label and "
+            "the 6 feature values of every row.",
+            *setup_notes,
+        ],
+    }
+
+
+# ---------------------------------------------------------------------- 3. online vectors
+
+
+def online(ctx: Context) -> dict[str, Any]:
+    """In-process feature vectors (1 and 100 entities) from a view joining two groups."""
+    n = ctx.manifest["tables"]["profile"]["rows"]
+    singles = 1_000 if ctx.smoke else 20_000
+    batches = 50 if ctx.smoke else 2_000
+    base = ctx.work / "online"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    token = uuid.uuid4().hex[:10]
+    mvps_prefix = f"bench:{token}:"
+    feast_project = f"bench_{token}"
+    sep = "&" if "?" in ctx.redis_url else "?"
+    config = base / "mvps-redis.toml"
+    config.write_text(f'[online]\nurl = "{ctx.redis_url}{sep}prefix={mvps_prefix}"\n')
+    redis_ok = _redis_available(ctx.redis_url)
+
+    configs: list[tuple[str, str, dict[str, Any]]] = [
+        ("mvps (SQLite)", "mvps", {"home": str(base / "mvps-sqlite")}),
+    ]
+    if ctx.peers:
+        configs.append(("Feast (SQLite)", "feast", {"repo": str(base / "feast-sqlite")}))
+    if redis_ok:
+        configs.append(
+            ("mvps (Redis)", "mvps", {"home": str(base / "mvps-redis"), "config": str(config)})
+        )
+        if ctx.peers:
+            configs.append(
+                (
+                    "Feast (Redis)",
+                    "feast",
+                    {
+                        "repo": str(base / "feast-redis"),
+                        "online": "redis",
+                        "redis": _feast_redis(ctx.redis_url),
+                        "project": feast_project,
+                    },
+                )
+            )
+    try:
+        for label, system, spec in configs:
+            if ctx.smoke:  # one process per system: setup, then the measurement
+                continue
+            ctx.log(f"  setup: {label}")
+            run_worker(system, {**spec, "workload": "online_setup", "files": ctx.files})
+        run_spec = {
+            "workload": "online",
+            "entities": n,
+            "singles": singles,
+            "batches": batches,
+            "files": ctx.files,
+        }
+        systems = [
+            (
+                label,
+                system,
+                (lambda c: lambda r: {**c, **run_spec, "seed": 7 + r, "with_setup": ctx.smoke})(
+                    spec
+                ),
+            )
+            for label, system, spec in configs
+        ]
+        res = alternate(ctx, systems, ctx.runs)
+    finally:
+        if redis_ok:
+            _redis_cleanup(ctx.redis_url, [f"{mvps_prefix}*", f"*{feast_project}"])
+        shutil.rmtree(base, ignore_errors=True)
+
+    stats: dict[str, dict[str, float]] = {}
+    table_rows = []
+    for label, results in res.items():
+        good = ok_runs(results)
+        if not good:
+            table_rows.append([label, "failed: " + first_error(results), "", "", "", "", ""])
+            continue
+        one = latency([x for r in good for x in r["single_ns"]])
+        many = latency([x for r in good for x in r["batch_ns"]])
+        stats[label] = {
+            "1p50": one["p50"],
+            "1p99": one["p99"],
+            "Np50": many["p50"],
+            "Np99": many["p99"],
+        }
+        table_rows.append(
+            [
+                label,
+                fmt_us(one["p50"]),
+                fmt_us(one["p99"]),
+                fmt_us(many["p50"]),
+                fmt_us(many["p99"]),
+                fmt_mb(peak(results)),
+                good[0]["check"]["checksum"],
+            ]
+        )
+    checks = []
+    sums = {label: ok_runs(r)[0]["check"] for label, r in res.items() if ok_runs(r)}
+    if len(sums) > 1:
+        ref_label = next(iter(sums))
+        for label, s in sums.items():
+            if label == ref_label:
+                continue
+            checks.append(
+                check(
+                    f"vectors of 200 fixed keys: {label} = {ref_label}",
+                    s == sums[ref_label],
+                    f"{s['checksum']} vs {sums[ref_label]['checksum']}",
+                )
+            )
+    for label, results in res.items():
+        if not ok_runs(results):
+            checks.append(check(f"{label} completed", False, first_error(results)))
+    if not redis_ok:
+        checks.append(check("Redis reachable", True, f"skipped: no Redis at {ctx.redis_url}"))
+
+    def stat(label: str, key: str) -> float | None:
+        return stats.get(label, {}).get(key)
+
+    summary = []
+    pairs = [("SQLite", "mvps (SQLite)", "Feast (SQLite)")]
+    if redis_ok:
+        pairs.append(("Redis", "mvps (Redis)", "Feast (Redis)"))
+    targets = {
+        ("SQLite", "1p50"): ("< 20 µs", 20.0),
+        ("SQLite", "1p99"): ("< 100 µs", 100.0),
+        ("SQLite", "Np99"): ("< 2 ms", 2000.0),
+    }
+    for store, mlabel, flabel in pairs:
+        for key, metric in (
+            ("1p50", "1 entity, p50"),
+            ("1p99", "1 entity, p99"),
+            ("Np50", "100 entities, p50"),
+            ("Np99", "100 entities, p99"),
+        ):
+            target, limit = targets.get((store, key), ("", None))
+            mval = stat(mlabel, key)
+            summary.append(
+                summary_row(
+                    f"3. Online vector, in-process ({store})",
+                    metric,
+                    mval,
+                    f"Feast {store}" if ctx.peers else "",
+                    stat(flabel, key),
+                    fmt_us,
+                    target,
+                    None if (limit is None or mval is None) else mval < limit,
+                )
+            )
+    return {
+        "table": {
+            "columns": [
+                "System",
+                "1 entity p50",
+                "1 entity p99",
+                "100 entities p50",
+                "100 entities p99",
+                "peak RSS",
+                "checksum",
+            ],
+            "rows": table_rows,
+        },
+        "summary": summary,
+        "checks": checks,
+        "notes": [
+            f"A feature view joining two online groups keyed by `customer_id` (`profile` and "
+            f"`activity`, {n:,} customers, 4 features each: bigint, double, string, double). "
+            "mvps: `fv.get_feature_vector({'customer_id': k})` and `fv.get_feature_vectors([...100])` "
+            "(lists). Feast: `get_online_features(features=[8 refs], entity_rows=[...]).to_dict()`.",
+            f"Per run: {singles:,} single lookups and {batches:,} lookups of 100 random keys after "
+            "a warm-up of a fifth of each; the client is pinned to core 0 "
+            "(`os.sched_setaffinity(0, {0})`); the garbage collector's long-lived objects are "
+            f"frozen first. Percentiles pool the samples of all {ctx.runs} run(s).",
+            f"Redis: `{_redact(ctx.redis_url)}`; mvps keys under a unique `bench:<id>:` prefix, Feast "
+            "under a unique project, both deleted afterwards.",
+        ],
+    }
+
+
+def _redis_available(url: str) -> bool:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=2)
+        client.ping()
+        client.close()
+        return True
+    except Exception:
+        return False
+
+
+def _feast_redis(url: str) -> str:
+    """Feast's ``host:port,db=N`` form of a ``redis://host:port/N`` URL."""
+    m = re.match(r"redis://([^/:?]+)(?::(\d+))?(?:/(\d+))?", url)
+    if not m:
+        return "127.0.0.1:6379"
+    host, port, db = m.group(1), m.group(2) or "6379", m.group(3) or "0"
+    return f"{host}:{port},db={db}"
+
+
+def _redis_cleanup(url: str, patterns: Sequence[str]) -> int:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    n = 0
+    try:
+        for pattern in patterns:
+            batch = []
+            for key in client.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) >= 1000:
+                    n += client.delete(*batch)
+                    batch = []
+            if batch:
+                n += client.delete(*batch)
+    finally:
+        client.close()
+    return n
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"//[^@/]*@", "//", url)
+
+
+# ---------------------------------------------------------------------- 6. cold start
+
+
+def _timed_process(cmd: Sequence[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) and exit status of a fresh process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=envs.REPO
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024.0, proc.returncode
+
+
+def coldstart(ctx: Context) -> dict[str, Any]:
+    """Fresh-process wall time of ``import`` and ``--help`` of each command-line tool."""
+    runs = 1 if ctx.smoke else max(10, ctx.runs)
+    mvps_bin = str(Path(sys.executable).parent / "mvps")
+    feast_py = envs.python("feast")
+    feast_bin = str(Path(feast_py).parent / "feast")
+    commands: list[tuple[str, str, list[str]]] = [
+        ("mvps", "`python -c 'import mvps'`", [sys.executable, "-c", "import mvps"]),
+    ]
+    if ctx.peers:
+        commands.append(("feast", "`python -c 'import feast'`", [feast_py, "-c", "import feast"]))
+    commands.append(("mvps", "`mvps --help`", [mvps_bin, "--help"]))
+    if ctx.peers:
+        commands.append(("feast", "`feast --help`", [feast_bin, "--help"]))
+    env_python = {"mvps": sys.executable, "feast": feast_py}
+    if not ctx.smoke:
+        for _, _, cmd in commands:  # warm the page cache once; not measured
+            _timed_process(cmd)
+    samples: dict[str, list[tuple[float, float, int]]] = {label: [] for _, label, _ in commands}
+    for r in range(runs):
+        ctx.log(f"  run {r + 1}/{runs}")
+        for _, label, cmd in commands:
+            samples[label].append(_timed_process(cmd))
+    table_rows = []
+    checks = []
+    for system, label, _ in commands:
+        secs = [s[0] for s in samples[label]]
+        codes = {s[2] for s in samples[label]}
+        table_rows.append(
+            [f"{system}: {label}", *wall_cells(secs), fmt_mb(max(s[1] for s in samples[label]))]
+        )
+        checks.append(
+            check(f"{system}: {label} exits 0", codes == {0}, f"exit codes {sorted(codes)}")
+        )
+    del env_python
+
+    def med(label: str) -> float:
+        return statistics.median(s[0] for s in samples[label])
+
+    summary = []
+    if ctx.peers:
+        summary.append(
+            summary_row(
+                "6. Cold start",
+                "import, wall time (median)",
+                med("`python -c 'import mvps'`"),
+                "Feast",
+                med("`python -c 'import feast'`"),
+                fmt_s,
+            )
+        )
+        summary.append(
+            summary_row(
+                "6. Cold start",
+                "CLI --help, wall time (median)",
+                med("`mvps --help`"),
+                "Feast",
+                med("`feast --help`"),
+                fmt_s,
+            )
+        )
+    return {
+        "table": {
+            "columns": ["Command", "min", "median", "max", "peak RSS"],
+            "rows": table_rows,
+        },
+        "summary": summary,
+        "checks": checks,
+        "notes": [
+            f"{runs} fresh process(es) per command, alternating"
+            + (
+                ""
+                if ctx.smoke
+                else ", after one unmeasured run of each (so both read their "
+                "files from the page cache)"
+            )
+            + ". Wall time from spawn to exit; peak RSS from `wait4`.",
+            "The Python of each system's own environment (`import mvps` in the project's, "
+            "`import feast` in `benchmarks/.venv-feast`).",
+        ],
+    }
+
+
+# ---------------------------------------------------------------------- other scripts
+
+
+def _script(ctx: Context, script: str, args: list[str]) -> tuple[str, float]:
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, f"benchmarks/{script}", *args],
+        capture_output=True,
+        text=True,
+        cwd=envs.REPO,
+        env={**os.environ, "PYTHONPATH": str(envs.REPO)},
+        timeout=3600,
+    )
+    out = proc.stdout.strip()
+    if proc.returncode != 0:
+        out += "\n" + "\n".join(proc.stderr.strip().splitlines()[-10:])
+    return out, time.perf_counter() - t0
+
+
+def validation(ctx: Context) -> dict[str, Any]:
+    """``benchmarks/validation_bench.py``: 20 expectations, native engine vs Great Expectations."""
+    rows = max(10_000, round(1_000_000 * ctx.scale))
+    args = ["--rows", str(rows)]
+    if ctx.smoke:
+        args += ["--repeat", "1", "--ge-repeat", "1"]
+    out, _ = _script(ctx, "validation_bench.py", args)
+    native = _grab(r"native \(Arrow table\):\s+median\s+([\d.]+) s", out)
+    ge = _grab(r"great_expectations \(pandas\): median\s+([\d.]+) s", out)
+    agree = "success flags agree with GE" in out
+    return {
+        "command": f"python benchmarks/validation_bench.py {' '.join(args)}",
+        "output": out,
+        "summary": [
+            summary_row(
+                "Validation (20 expectations)",
+                f"{rows:,} rows, wall time (median)",
+                native,
+                "Great Expectations",
+                ge,
+                fmt_s,
+                "≥ 5× faster (ratio ≤ 0.2)",
+                None if (native is None or ge is None) else native / ge <= 0.2,
+            )
+        ],
+        "checks": [check("validation results agree with Great Expectations", agree, "")],
+        "notes": ["Figures printed by the script; see its docstring for the method."],
+    }
+
+
+def statistics_section(ctx: Context) -> dict[str, Any]:
+    """``benchmarks/statistics_bench.py``: descriptive statistics of 1M rows x 20 columns."""
+    rows = max(10_000, round(1_000_000 * ctx.scale))
+    args = ["--rows", str(rows)]
+    if ctx.smoke:
+        args += ["--repeat", "1"]
+    out, _ = _script(ctx, "statistics_bench.py", args)
+    default = _grab(r"default:\s+([\d.]+) s", out)
+    return {
+        "command": f"python benchmarks/statistics_bench.py {' '.join(args)}",
+        "output": out,
+        "summary": [
+            summary_row(
+                "Statistics (20 columns)",
+                f"{rows:,} rows, default config (best)",
+                default,
+                "",
+                None,
+                fmt_s,
+                "< 2 s at 1M rows",
+                (default < 2.0) if (default is not None and rows == 1_000_000) else None,
+            )
+        ],
+        "checks": [check("statistics benchmark completed", default is not None, "")],
+        "notes": ["Figures printed by the script (no peer); see its docstring for the method."],
+    }
+
+
+def _grab(pattern: str, text: str) -> float | None:
+    m = re.search(pattern, text)
+    return float(m.group(1)) if m else None
+
+
+# ---------------------------------------------------------------------- 4. and 5. over HTTP
+
+
+def _serving_missing() -> str | None:
+    """Why the HTTP workloads cannot run yet, or None."""
+    import importlib.util
+
+    if importlib.util.find_spec("mvps.serving") is None:
+        return "mvps has no serving package yet (`src/mvps/serving`)"
+    if importlib.util.find_spec("mvps.serving.cli") is None:
+        return "mvps has no `mvps serve` command yet (`src/mvps/serving/cli.py`)"
+    return None
+
+
+def http(ctx: Context) -> dict[str, Any]:
+    """Feature vectors over HTTP: ``mvps serve`` vs ``feast serve``."""
+    missing = _serving_missing()
+    if missing:
+        return {"skipped": f"Not measured: {missing}."}
+    return {"skipped": "Not measured yet."}
+
+
+def predict(ctx: Context) -> dict[str, Any]:
+    """End-to-end prediction over HTTP: mvps deployment vs ``mlflow models serve``."""
+    missing = _serving_missing()
+    if missing:
+        return {"skipped": f"Not measured: {missing}."}
+    return {"skipped": "Not measured yet."}
