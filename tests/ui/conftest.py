@@ -193,35 +193,54 @@ def browser() -> Iterator[Any]:
             b.close()
 
 
-@dataclass
-class PageErrors:
-    """JavaScript errors and failed requests seen by a page."""
-
-    errors: list[str] = field(default_factory=list)
-
-    def check(self) -> None:
-        assert not self.errors, f"the page reported errors: {self.errors}"
-
-
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh 1280x800 page; JavaScript errors and console errors fail the test."""
+    """A fresh page in its own 1280x800 browser context."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     pg = context.new_page()
     pg.set_default_timeout(15_000)
-    seen = PageErrors()
-    pg.on("pageerror", lambda exc: seen.errors.append(f"page error: {exc}"))
-    pg.on(
-        "console",
-        lambda msg: (
-            seen.errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
-        ),
-    )
-    pg.errors = seen  # type: ignore[attr-defined]
     try:
         yield pg
     finally:
         context.close()
+
+
+class UIPage:
+    """A page of the UI: opens paths under ``base`` and records what the page did
+    (JavaScript errors, console errors, every request)."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.page = page
+        self.base = base.rstrip("/")
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        page.on("console", self._console)
+        page.on("request", lambda req: self.requests.append(req.url))
+        page.on("requestfailed", self._failed)
+
+    def _failed(self, req: Any) -> None:
+        if "ERR_ABORTED" not in str(req.failure):  # requests cut short by navigation are fine
+            self.errors.append(f"request failed: {req.url} ({req.failure})")
+
+    def _console(self, msg: Any) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console error: {msg.text}")
+
+    def open(self, path: str, ready: str = ".view") -> Any:
+        """Load ``path`` and wait until ``ready`` is shown and nothing is loading."""
+        self.page.goto(self.base + path)
+        return self.ready(ready)
+
+    def ready(self, selector: str = ".view") -> Any:
+        from playwright.sync_api import expect
+
+        self.page.locator(selector).first.wait_for()
+        expect(self.page.locator(".loading")).to_have_count(0)
+        return self.page
+
+    def check(self) -> None:
+        assert not self.errors, f"the page reported errors: {self.errors}"
 
 
 def screenshot(page: Any, name: str, full_page: bool = False) -> Path:

@@ -535,6 +535,22 @@ def create_ui_app(project: Project, serving_url: str | None = None) -> FastAPI:
     app.state.serving_url = serving_url
     app.include_router(router)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # an unknown page in a browser gets the shell, which shows a "not found" page
+        path = request.url.path
+        wants_html = "text/html" in request.headers.get("accept", "")
+        if (
+            exc.status_code == 404
+            and request.method == "GET"
+            and wants_html
+            and not path.startswith(("/api", ASSETS))
+        ):
+            resp = page(request)
+            resp.status_code = 404
+            return resp
+        return json_response({"detail": exc.detail}, exc.status_code, getattr(exc, "headers", None))
+
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> Response:  # pragma: no cover
         log.exception("error in %s %s", request.method, request.url.path)
