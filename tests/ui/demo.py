@@ -8,7 +8,8 @@
 * ``loan_notes`` (offline): descriptions and values full of HTML, to check escaping;
 * ``loan_summary``: derived from ``loans`` and deleted again (lineage shows it deleted);
 * ``loan_approval`` feature view (loans joined with applicants, label ``loan_status``,
-  model-dependent transformations) with two train/test splits;
+  model-dependent transformations) with two train/test splits (the second with
+  histograms in its statistics);
 * model ``loan_model`` versions 1 and 2 (scikit-learn, saved with ``feature_view=``,
   with a confusion-matrix PNG) and deployment ``loanapproval`` of version 2.
 """
@@ -227,7 +228,11 @@ def build_demo(project: Any, workdir: Path, scale: float = 0.004) -> Demo:
     td_versions = []
     mr = project.get_model_registry()
     for i, (test_size, c, weight) in enumerate([(0.2, 0.05, None), (0.25, 1.0, "balanced")], 1):
-        x_tr, x_te, y_tr, y_te = fv.train_test_split(test_size=test_size, seed=i)
+        # version 2 also gets histograms (version 1 shows the quartile fallback)
+        stats_cfg = {"histograms": True} if i == 2 else None
+        x_tr, x_te, y_tr, y_te = fv.train_test_split(
+            test_size=test_size, seed=i, statistics_config=stats_cfg
+        )
         td_versions.append(fv.get_last_accessed_training_dataset())
         cols = list(x_tr.columns)
         clf = LogisticRegression(C=c, class_weight=weight, max_iter=300)

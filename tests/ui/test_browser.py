@@ -173,7 +173,9 @@ def test_training_data_versions_and_split_statistics(ui: UIPage, demo: Demo) -> 
     first = demo.td_versions[0]
     page.click(f'#training-datasets button[data-td="{first}"]')
     expect(page.locator("#td-statistics h2")).to_have_text(f"Statistics of training data v{first}")
-    train_count = page.locator('.feature-card[data-feature="loan_amnt"] .mini-kv dd').first
+    amount = page.locator('.feature-card[data-feature="loan_amnt"]')
+    expect(amount.locator("svg.boxplot rect.box")).to_have_count(1)  # no histograms in v1
+    train_count = amount.locator(".mini-kv dd").first
     train_text = train_count.inner_text()
     page.click('#td-statistics button[data-split="test"]')
     expect(train_count).not_to_have_text(train_text)

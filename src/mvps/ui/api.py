@@ -193,11 +193,22 @@ def _neighbours(project: Project, ref: tuple[str, str, int]) -> dict[str, list[d
 # --------------------------------------------------------------------------------------
 
 
+def project_info(project: Project) -> dict[str, Any]:
+    """The project's name, directory and backends (passwords removed)."""
+    cfg = project.config
+    return {
+        "name": project.name,
+        "path": str(project.path),
+        "catalog": _redact(cfg.catalog_url),
+        "offline": _redact(cfg.offline_uri),
+        "online": _redact(cfg.online_url),
+    }
+
+
 def overview(project: Project, limit: int = 10, activity_limit: int = 12) -> dict[str, Any]:
     """Project information, object counts and recent activity (commits, validation
     reports, training datasets, models, deployments), newest first."""
     cat = _cat(project)
-    cfg = project.config
     fgs = cat.list(FG)
     models = cat.list(MODEL)
     tds = cat.list(TD)
@@ -285,13 +296,7 @@ def overview(project: Project, limit: int = 10, activity_limit: int = 12) -> dic
         )
     activity.sort(key=lambda a: a["time"] or "", reverse=True)
     return {
-        "project": {
-            "name": project.name,
-            "path": str(project.path),
-            "catalog": _redact(cfg.catalog_url),
-            "offline": _redact(cfg.offline_uri),
-            "online": _redact(cfg.online_url),
-        },
+        "project": project_info(project),
         "counts": {
             "feature_groups": len(fgs),
             "feature_views": cat.count(FV),
@@ -1507,6 +1512,7 @@ def lineage_document(
 # --------------------------------------------------------------------------------------
 
 DOCUMENTS: dict[str, Callable[..., dict[str, Any]]] = {
+    "project": project_info,
     "overview": overview,
     "feature_groups": feature_groups,
     "feature_group": feature_group,

@@ -11,6 +11,7 @@ shell; its scripts read the JSON documents under ``/api/...`` and draw the page,
 every page has a JSON twin at a stable URL:
 
 =====================================================================  ====================
+``GET /api/project``                                                   name, backends
 ``GET /api/overview``                                                  counts, activity
 ``GET /api/feature-groups?q=``                                         list, search
 ``GET /api/feature-groups/{name}``                                     versions
@@ -227,6 +228,7 @@ def index() -> Response:
     return json_response(
         {
             "endpoints": [
+                "/api/project",
                 "/api/overview",
                 "/api/feature-groups",
                 "/api/feature-groups/{name}",
@@ -252,6 +254,11 @@ def index() -> Response:
             ]
         }
     )
+
+
+@router.get("/api/project")
+def get_project_info(project: Project = ProjectDep) -> Response:
+    return json_response(api.project_info(project))
 
 
 @router.get("/api/overview")

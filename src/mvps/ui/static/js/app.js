@@ -110,9 +110,9 @@ window.addEventListener("popstate", render);
 
 async function loadProjectName() {
   try {
-    const doc = await getJSON("/api/overview");
+    const doc = await getJSON("/api/project");
     const el = document.getElementById("project-name");
-    if (el) el.textContent = doc.project.name;
+    if (el) el.textContent = doc.name;
   } catch (_) {
     // the page itself reports errors
   }

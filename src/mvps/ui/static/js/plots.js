@@ -74,6 +74,30 @@ export function histogram(bins, opts = {}) {
   return root;
 }
 
+/** A box plot from five numbers {min, p25, median, p75, max} (numeric features
+ * whose statistics have percentiles but no histogram). */
+export function boxPlot(f, opts = {}) {
+  const W = opts.width || 320;
+  const H = 64;
+  const m = { l: 12, r: 12 };
+  const root = svgRoot(W, H, opts.label || "box plot", "chart boxplot");
+  const lo = f.min;
+  const hi = f.max;
+  const span = hi - lo || 1;
+  const x = (v) => m.l + ((v - lo) / span) * (W - m.l - m.r);
+  const y = 22;
+  root.appendChild(s("line", { class: "whisker", x1: x(lo), x2: x(hi), y1: y, y2: y }));
+  for (const v of [lo, hi]) root.appendChild(s("line", { class: "whisker", x1: x(v), x2: x(v), y1: y - 7, y2: y + 7 }));
+  if (f.p25 !== null && f.p75 !== null) {
+    root.appendChild(s("rect", { class: "box", x: x(f.p25), y: y - 11, width: Math.max(1, x(f.p75) - x(f.p25)), height: 22, rx: 2 }, s("title", null, `p25 ${num(f.p25)} · p75 ${num(f.p75)}`)));
+  }
+  if (f.median !== null) root.appendChild(s("line", { class: "median", x1: x(f.median), x2: x(f.median), y1: y - 11, y2: y + 11 }, s("title", null, `median ${num(f.median)}`)));
+  root.appendChild(s("text", { class: "tick", x: m.l, y: H - 8, "text-anchor": "start" }, num(lo)));
+  root.appendChild(s("text", { class: "tick", x: W - m.r, y: H - 8, "text-anchor": "end" }, num(hi)));
+  if (f.median !== null) root.appendChild(s("text", { class: "tick", x: x(f.median), y: H - 8, "text-anchor": "middle" }, num(f.median)));
+  return root;
+}
+
 /** Horizontal bars of labelled values (top values of a categorical feature). */
 export function hbars(items, opts = {}) {
   const W = opts.width || 320;

@@ -3,8 +3,8 @@
 // (categorical).
 
 import { empty, searchBox } from "./components.js";
-import { frac, h, num } from "./dom.js";
-import { hbars, histogram } from "./plots.js";
+import { frac, h, isNum, num } from "./dom.js";
+import { boxPlot, hbars, histogram } from "./plots.js";
 
 const NUMERIC = new Set(["Integral", "Fractional"]);
 
@@ -49,7 +49,10 @@ function plot(f) {
       f.top_values.length > 8 ? h("p", { class: "muted small" }, `${f.top_values.length - 8} more frequent values not shown`) : null,
     );
   }
-  return h("p", { class: "muted small no-plot" }, NUMERIC.has(f.feature_type) ? "No histogram (no values or histograms disabled)." : "No distribution for this type.");
+  if (NUMERIC.has(f.feature_type) && isNum(f.min) && isNum(f.max) && isNum(f.median)) {
+    return h("div", { class: "box-plot" }, boxPlot(f, { label: `distribution of ${f.feature_name}` }), h("p", { class: "muted small no-plot" }, "Quartiles (histograms were not computed)."));
+  }
+  return h("p", { class: "muted small no-plot" }, NUMERIC.has(f.feature_type) ? "No distribution (no values)." : "No distribution for this type.");
 }
 
 export function featureCard(f) {

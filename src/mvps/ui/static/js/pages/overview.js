@@ -1,8 +1,13 @@
 // Project overview: counts and recent activity.
 
 import { getJSON } from "../api.js";
-import { badge, card, empty, ingestionBadge, kv, pageHeader, refLink, stats, statTile, successBadge, table } from "../components.js";
+import { badge, card, empty, ingestionBadge, kv, pageHeader, refLink, stats, statTile, table } from "../components.js";
 import { ago, h, link, num, pct, time } from "../dom.js";
+
+/** "5 min ago", with the exact time as a tooltip. */
+function when(iso) {
+  return iso ? h("time", { datetime: iso, title: new Date(iso).toLocaleString() }, ago(iso)) : "—";
+}
 
 const ACTIVITY_LABELS = {
   commit: "commit",
@@ -20,7 +25,7 @@ function activityList(items) {
     items.map((a) =>
       h(
         "li",
-        { class: `timeline-item t-${a.type}` },
+        { class: `timeline-item t-${a.type}${a.type === "validation" && !a.success ? " failed" : ""}` },
         h("span", { class: "dot", "aria-hidden": "true" }),
         h(
           "div",
@@ -64,10 +69,19 @@ export async function overviewPage(ctx) {
     [
       { label: "Feature group", value: (r) => refLink(r.feature_group) },
       { label: "Commit", value: (r) => String(r.commit_id), num: true },
-      { label: "Time", value: (r) => time(r.committed_at) },
-      { label: "Inserted", value: (r) => num(r.rows_inserted), num: true },
-      { label: "Updated", value: (r) => num(r.rows_updated), num: true },
-      { label: "Deleted", value: (r) => num(r.rows_deleted), num: true },
+      { label: "When", value: (r) => when(r.committed_at) },
+      {
+        label: "Rows",
+        value: (r) =>
+          h(
+            "span",
+            { class: "row-changes" },
+            r.rows_inserted ? h("span", { class: "ins", title: "inserted" }, `+${num(r.rows_inserted)}`) : null,
+            r.rows_updated ? h("span", { class: "upd", title: "updated" }, `~${num(r.rows_updated)}`) : null,
+            r.rows_deleted ? h("span", { class: "del", title: "deleted" }, `−${num(r.rows_deleted)}`) : null,
+            !r.rows_inserted && !r.rows_updated && !r.rows_deleted ? h("span", { class: "muted" }, "none") : null,
+          ),
+      },
     ],
     d.recent_commits,
     { empty: empty("No commits yet") },
@@ -75,9 +89,8 @@ export async function overviewPage(ctx) {
   const reports = table(
     [
       { label: "Feature group", value: (r) => refLink(r.feature_group) },
-      { label: "Validated", value: (r) => time(r.validation_time) },
-      { label: "Result", value: (r) => successBadge(r.success) },
-      { label: "Success", value: (r) => pct(r.success_percent), num: true },
+      { label: "When", value: (r) => when(r.validation_time) },
+      { label: "Result", value: (r) => badge(`${r.success ? "passed" : "failed"} ${pct(r.success_percent, 0)}`, r.success ? "ok" : "bad") },
       { label: "Ingestion", value: (r) => ingestionBadge(r.ingestion_result) },
     ],
     d.recent_validation_reports,
