@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,11 +11,12 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from mvps.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 
 _meta = sa.MetaData()
+_SCHEMA_LOCK = 0x6D767073  # PostgreSQL advisory lock held while the schema is created ("mvps")
 
 objects = sa.Table(
     "objects",
@@ -55,8 +57,14 @@ links = sa.Table(
     sa.Column("relation", sa.String(32), nullable=False),
     sa.Column("created", sa.Float, nullable=False),
     sa.UniqueConstraint(
-        "src_kind", "src_name", "src_version", "dst_kind", "dst_name", "dst_version",
-        "relation", name="uq_link",
+        "src_kind",
+        "src_name",
+        "src_version",
+        "dst_kind",
+        "dst_name",
+        "dst_version",
+        "relation",
+        name="uq_link",
     ),
 )
 
@@ -99,6 +107,13 @@ def _dumps(body: dict[str, Any]) -> str:
     return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS).decode()
 
 
+def _inserted_id(result: Any) -> int:
+    pk = result.inserted_primary_key
+    if pk is None:  # pragma: no cover - every table has an autoincrement id
+        raise RuntimeError("the database did not return the id of the inserted row")
+    return int(pk[0])
+
+
 def _obj(row: Any) -> CatalogObject:
     return CatalogObject(
         row.id, row.kind, row.name, row.version, orjson.loads(row.body), row.created, row.updated
@@ -134,9 +149,16 @@ class Catalog:
     def _create_schema(self) -> None:
         for attempt in range(5):
             try:
-                _meta.create_all(self.engine, checkfirst=True)
+                with self.engine.begin() as conn:
+                    if conn.dialect.name == "postgresql":
+                        # DDL is transactional in PostgreSQL: processes creating the schema
+                        # of a new database at once take turns, the later ones find it made
+                        conn.execute(
+                            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK}
+                        )
+                    _meta.create_all(conn, checkfirst=True)
                 return
-            except (OperationalError, IntegrityError):  # two processes creating at once
+            except (OperationalError, IntegrityError, ProgrammingError):  # created concurrently
                 if attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
@@ -160,7 +182,9 @@ class Catalog:
             ).scalar()
         return int(cur or 0) + 1
 
-    def create(self, kind: str, name: str, version: int | None, body: dict[str, Any]) -> CatalogObject:
+    def create(
+        self, kind: str, name: str, version: int | None, body: dict[str, Any]
+    ) -> CatalogObject:
         """Insert an object. ``version=None`` takes the next free version.
 
         Raises AlreadyExists when ``(kind, name, version)`` is taken.
@@ -174,10 +198,15 @@ class Catalog:
                 with self._tx() as conn:
                     res = conn.execute(
                         objects.insert().values(
-                            kind=kind, name=name, version=v, body=_dumps(body), created=now, updated=now
+                            kind=kind,
+                            name=name,
+                            version=v,
+                            body=_dumps(body),
+                            created=now,
+                            updated=now,
                         )
                     )
-                    pk = res.inserted_primary_key[0]
+                    pk = _inserted_id(res)
                 return CatalogObject(int(pk), kind, name, v, body, now, now)
             except IntegrityError as exc:
                 if version is not None:
@@ -192,7 +221,9 @@ class Catalog:
         with self.engine.connect() as conn:
             row = conn.execute(
                 sa.select(objects).where(
-                    objects.c.kind == kind, objects.c.name == name, objects.c.version == int(version)
+                    objects.c.kind == kind,
+                    objects.c.name == name,
+                    objects.c.version == int(version),
                 )
             ).first()
         return None if row is None else _obj(row)
@@ -202,7 +233,9 @@ class Catalog:
         if obj is None:
             versions = [o.version for o in self.list(kind, name)]
             hint = f"existing versions: {versions}" if versions else "none exists"
-            raise NotFound(f"{kind.replace('_', ' ')} '{name}' version {version} not found ({hint})")
+            raise NotFound(
+                f"{kind.replace('_', ' ')} '{name}' version {version} not found ({hint})"
+            )
         return obj
 
     def get_by_id(self, kind: str, obj_id: int) -> CatalogObject | None:
@@ -233,7 +266,11 @@ class Catalog:
         with self._tx() as conn:
             res = conn.execute(
                 objects.update()
-                .where(objects.c.kind == kind, objects.c.name == name, objects.c.version == int(version))
+                .where(
+                    objects.c.kind == kind,
+                    objects.c.name == name,
+                    objects.c.version == int(version),
+                )
                 .values(body=_dumps(body), updated=time.time())
             )
             if res.rowcount == 0:
@@ -244,7 +281,9 @@ class Catalog:
         with self._tx() as conn:
             res = conn.execute(
                 objects.delete().where(
-                    objects.c.kind == kind, objects.c.name == name, objects.c.version == int(version)
+                    objects.c.kind == kind,
+                    objects.c.name == name,
+                    objects.c.version == int(version),
                 )
             )
             conn.execute(
@@ -258,22 +297,33 @@ class Catalog:
 
     # ------------------------------------------------------------------ records
 
-    def add_record(self, kind: str, owner: Ref, body: dict[str, Any], created: float | None = None) -> Record:
+    def add_record(
+        self, kind: str, owner: Ref, body: dict[str, Any], created: float | None = None
+    ) -> Record:
         now = time.time() if created is None else created
         with self._tx() as conn:
             res = conn.execute(
                 records.insert().values(
-                    kind=kind, owner_kind=owner[0], owner_name=owner[1], owner_version=int(owner[2]),
-                    created=now, body=_dumps(body),
+                    kind=kind,
+                    owner_kind=owner[0],
+                    owner_name=owner[1],
+                    owner_version=int(owner[2]),
+                    created=now,
+                    body=_dumps(body),
                 )
             )
-            pk = res.inserted_primary_key[0]
+            pk = _inserted_id(res)
         return Record(int(pk), kind, owner, now, body)
 
     def records(
-        self, kind: str, owner: Ref, limit: int | None = None, newest_first: bool = True,
-        since: float | None = None, until: float | None = None,
-    ) -> list[Record]:
+        self,
+        kind: str,
+        owner: Ref,
+        limit: int | None = None,
+        newest_first: bool = True,
+        since: float | None = None,
+        until: float | None = None,
+    ) -> builtins.list[Record]:
         q = sa.select(records).where(
             records.c.kind == kind,
             records.c.owner_kind == owner[0],
@@ -291,16 +341,33 @@ class Catalog:
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         return [
-            Record(r.id, r.kind, (r.owner_kind, r.owner_name, r.owner_version), r.created, orjson.loads(r.body))
+            Record(
+                r.id,
+                r.kind,
+                (r.owner_kind, r.owner_name, r.owner_version),
+                r.created,
+                orjson.loads(r.body),
+            )
             for r in rows
         ]
 
-    def recent_records(self, kinds: list[str], limit: int = 20) -> list[Record]:
-        q = sa.select(records).where(records.c.kind.in_(kinds)).order_by(records.c.id.desc()).limit(limit)
+    def recent_records(self, kinds: builtins.list[str], limit: int = 20) -> builtins.list[Record]:
+        q = (
+            sa.select(records)
+            .where(records.c.kind.in_(kinds))
+            .order_by(records.c.id.desc())
+            .limit(limit)
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         return [
-            Record(r.id, r.kind, (r.owner_kind, r.owner_name, r.owner_version), r.created, orjson.loads(r.body))
+            Record(
+                r.id,
+                r.kind,
+                (r.owner_kind, r.owner_name, r.owner_version),
+                r.created,
+                orjson.loads(r.body),
+            )
             for r in rows
         ]
 
@@ -323,34 +390,43 @@ class Catalog:
             with self._tx() as conn:
                 conn.execute(
                     links.insert().values(
-                        src_kind=src[0], src_name=src[1], src_version=int(src[2]),
-                        dst_kind=dst[0], dst_name=dst[1], dst_version=int(dst[2]),
-                        relation=relation, created=time.time(),
+                        src_kind=src[0],
+                        src_name=src[1],
+                        src_version=int(src[2]),
+                        dst_kind=dst[0],
+                        dst_name=dst[1],
+                        dst_version=int(dst[2]),
+                        relation=relation,
+                        created=time.time(),
                     )
                 )
         except IntegrityError:
             pass  # the link exists already
 
-    def links_from(self, src: Ref, relation: str | None = None) -> list[Link]:
+    def links_from(self, src: Ref, relation: str | None = None) -> builtins.list[Link]:
         q = sa.select(links).where(
-            links.c.src_kind == src[0], links.c.src_name == src[1], links.c.src_version == int(src[2])
+            links.c.src_kind == src[0],
+            links.c.src_name == src[1],
+            links.c.src_version == int(src[2]),
         )
         if relation:
             q = q.where(links.c.relation == relation)
         return self._links(q)
 
-    def links_to(self, dst: Ref, relation: str | None = None) -> list[Link]:
+    def links_to(self, dst: Ref, relation: str | None = None) -> builtins.list[Link]:
         q = sa.select(links).where(
-            links.c.dst_kind == dst[0], links.c.dst_name == dst[1], links.c.dst_version == int(dst[2])
+            links.c.dst_kind == dst[0],
+            links.c.dst_name == dst[1],
+            links.c.dst_version == int(dst[2]),
         )
         if relation:
             q = q.where(links.c.relation == relation)
         return self._links(q)
 
-    def all_links(self) -> list[Link]:
+    def all_links(self) -> builtins.list[Link]:
         return self._links(sa.select(links))
 
-    def _links(self, q: Any) -> list[Link]:
+    def _links(self, q: Any) -> builtins.list[Link]:
         with self.engine.connect() as conn:
             rows = conn.execute(q.order_by(links.c.id)).all()
         return [
