@@ -233,20 +233,19 @@ def theme() -> Any:
 
 
 def launch(app: Any, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> str:
-    """Serve the app; returns its URL. With ``block=False`` it runs in the background
-    (stop it with ``app.close()``)."""
-    options: dict[str, Any] = {
-        "server_name": host,
-        "server_port": port,
-        "prevent_thread_lock": not block,
-        "quiet": True,
-    }
+    """Serve the app and return its URL. With ``block=True`` wait until Ctrl-C; else it
+    runs in the background (stop it with ``app.close()``)."""
+    options: dict[str, Any] = {"server_name": host, "server_port": port, "quiet": True}
     if "theme" in inspect.signature(app.launch).parameters:  # Gradio 6 themes at launch
         options["theme"] = theme()
     else:
         app.theme = theme()
-    app.launch(**options)
-    return f"http://{host}:{port}/"
+    app.launch(prevent_thread_lock=True, **options)
+    url = f"http://{host}:{port}/"
+    if block:
+        print(f"loan approval app on {url} (Ctrl-C stops it)", flush=True)
+        app.block_thread()
+    return url
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -254,9 +253,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7860)
     args = parser.parse_args(argv)
-    app = build_app(LoanApprover())
-    print(f"loan approval app on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
-    launch(app, args.host, args.port)
+    launch(build_app(LoanApprover()), args.host, args.port)
 
 
 if __name__ == "__main__":
