@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+import mvps
 from mvps.ui import STATIC_DIR, api
 from mvps.ui.routes import CSP, PAGES, create_ui_app, router
 
@@ -548,3 +549,64 @@ def test_importing_the_ui_package_is_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------ other projects
+
+
+def _fresh_project(path: Path, name: str) -> Any:
+    from mvps.config import resolve
+    from mvps.project import Project
+
+    return Project(resolve(project=name, home=str(path)))
+
+
+def test_empty_project(tmp_path: Path) -> None:
+    project = _fresh_project(tmp_path, "empty")
+    try:
+        c = TestClient(create_ui_app(project))
+        d = get(c, "/api/overview")
+        assert set(d["counts"].values()) == {0}
+        assert d["activity"] == [] and d["recent_commits"] == []
+        for url in ["/api/feature-groups", "/api/feature-views", "/api/models",
+                    "/api/deployments", "/api/jobs"]:  # fmt: skip
+            assert get(c, url) == {"count": 0, "items": []}
+        assert get(c, "/api/lineage") == {"focus": None, "nodes": [], "edges": []}
+    finally:
+        project.close()
+
+
+def test_objects_whose_inputs_were_deleted(tmp_path: Path) -> None:
+    import pandas as pd
+
+    project = _fresh_project(tmp_path, "deleted")
+    try:
+        fs = project.get_feature_store()
+        fg = fs.create_feature_group("events", version=1, primary_key=["k"])
+        fg.insert(pd.DataFrame({"k": [1, 2], "x": [0.5, 1.5]}))
+        empty = fs.create_feature_group(
+            "later", version=1, primary_key=["k"], features=[mvps.Feature("k", type="bigint")]
+        )
+        empty.save()
+        fv = fs.create_feature_view("view", fg.select_all(), version=1)
+        fv.training_data()
+        fg.delete()
+        c = TestClient(create_ui_app(project))
+        d = get(c, "/api/feature-views/view/1")
+        assert d["broken"] and "deleted" in d["broken"]
+        assert d["query"]["feature_group"]["deleted"] is True
+        assert [f["feature_group"]["deleted"] for f in d["features"]] == [True, True]
+        assert len(d["training_datasets"]) == 1
+        g = get(c, "/api/lineage/feature_view/view/1")
+        deleted = {n["id"] for n in g["nodes"] if n["deleted"]}
+        assert deleted == {"feature_group:events:1"}
+        get(c, "/api/feature-groups/events/1", 404)
+        # a saved group without data
+        e = get(c, "/api/feature-groups/later/1")
+        assert e["num_commits"] == 0 and e["latest_commit"] is None
+        assert get(c, "/api/feature-groups/later/1/commits")["commits"] == []
+        assert get(c, "/api/feature-groups/later/1/statistics")["statistics"] is None
+        p = get(c, "/api/feature-groups/later/1/preview")
+        assert p["total_rows"] == 0 and [col["name"] for col in p["columns"]] == ["k"]
+    finally:
+        project.close()

@@ -356,3 +356,31 @@ def test_phone_layout_has_no_sideways_scrolling(
         ui.check()
     finally:
         context.close()
+
+
+def test_empty_project_pages(page: Any, tmp_path: Any) -> None:
+    from mvps.config import resolve
+    from mvps.project import Project
+    from mvps.ui.routes import create_ui_app
+
+    project = Project(resolve(project="empty", home=str(tmp_path)))
+    server = LiveServer(create_ui_app(project)).start()
+    try:
+        ui = UIPage(page, server.url)
+        ui.open("/", ".empty")
+        expect(page.locator(".empty-title")).to_have_text("This project is empty")
+        for path, text in [
+            ("/feature-groups", "No feature groups yet"),
+            ("/feature-views", "No feature views yet"),
+            ("/models", "No models yet"),
+            ("/deployments", "No deployments yet"),
+            ("/lineage", "Nothing to show yet"),
+            ("/jobs", "No jobs"),
+        ]:
+            ui.open(path, ".empty")
+            expect(page.locator(".empty-title")).to_have_text(text)
+        screenshot(page, "empty-project")
+        ui.check()
+    finally:
+        server.stop()
+        project.close()

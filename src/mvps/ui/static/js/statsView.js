@@ -24,14 +24,14 @@ function summary(f) {
   if (NUMERIC.has(f.feature_type)) {
     rows.push(["mean", f.mean], ["std dev", f.stddev], ["min", f.min], ["median", f.median], ["max", f.max]);
   } else if (f.min !== null && f.min !== undefined) {
-    rows.push(["min", shortTime(f.min)], ["max", shortTime(f.max)]);
+    rows.push(["min", shortTime(f.min), "wide"], ["max", shortTime(f.max), "wide"]);
   }
   return h(
     "dl",
     { class: "mini-kv" },
     rows
       .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => h("div", null, h("dt", null, k), h("dd", { title: String(v) }, typeof v === "number" ? num(v) : String(v)))),
+      .map(([k, v, cls]) => h("div", { class: cls }, h("dt", null, k), h("dd", { title: String(v) }, typeof v === "number" ? num(v) : String(v)))),
   );
 }
 

@@ -176,10 +176,11 @@ function overviewTab(m) {
     m.deployments,
     { empty: h("p", { class: "muted" }, "Not deployed. Deploy with model.deploy().") },
   );
+  const side = h("div", { class: "stack" }, card("Provenance", provenance, { id: "provenance" }), card("Deployments", deployments, { id: "deployments" }));
+  const images = gallery(m.images);
   return [
     metricTiles,
-    h("div", { class: "grid-2" }, card("Provenance", provenance, { id: "provenance" }), card("Deployments", deployments, { id: "deployments" })),
-    gallery(m.images),
+    images ? h("div", { class: "grid-2" }, side, images) : side,
     h(
       "div",
       { class: "grid-2" },
