@@ -1,6 +1,6 @@
 """Fixtures of the web UI tests.
 
-* ``demo``: a project built once per session (see :mod:`tests.ui.demo`);
+* ``demo``: a project built once for the package's tests (see :mod:`tests.ui.demo`);
 * ``ui_server``: ``create_ui_app(project)`` (what ``mvps ui`` runs) under uvicorn on a
   free localhost port;
 * ``serve_server``: ``mvps.server.create_app(project)`` (what ``mvps serve`` runs,
@@ -60,7 +60,7 @@ def chromium_executable() -> str:
 # ------------------------------------------------------------------ project
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     base = tmp_path_factory.mktemp("ui")
     mp = pytest.MonkeyPatch()
@@ -138,7 +138,7 @@ class LiveServer:
             self.thread.join(15)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ui_server(demo: Demo) -> Iterator[LiveServer]:
     """The UI alone (``mvps ui``)."""
     from mvps.ui.routes import create_ui_app
@@ -148,7 +148,7 @@ def ui_server(demo: Demo) -> Iterator[LiveServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def serve_server(demo: Demo) -> Iterator[LiveServer]:
     """``mvps serve`` (deployments + UI) with the demo deployment running.
 
@@ -180,7 +180,7 @@ def serve_server(demo: Demo) -> Iterator[LiveServer]:
 # ------------------------------------------------------------------ browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     executable = chromium_executable()
     from playwright.sync_api import sync_playwright

@@ -610,3 +610,15 @@ def test_objects_whose_inputs_were_deleted(tmp_path: Path) -> None:
         assert p["total_rows"] == 0 and [col["name"] for col in p["columns"]] == ["k"]
     finally:
         project.close()
+
+
+def test_missing_chromium_skips_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from . import conftest
+
+    monkeypatch.setattr(conftest, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(conftest, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception, match="MVPS_CHROMIUM"):
+        conftest.chromium_executable()
+    monkeypatch.setattr(conftest, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        conftest.chromium_executable()
