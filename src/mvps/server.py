@@ -35,11 +35,14 @@ import logging
 import os
 import traceback
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from mvps.errors import InvalidInput, MvpsError, NotFound
+
+if TYPE_CHECKING:
+    from mvps.serving.runtime import DeploymentTable
 
 log = logging.getLogger("mvps.server")
 
@@ -64,18 +67,44 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
 
 
-def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
-    """The ASGI app serving ``project`` (default: the current project); see the module
-    docstring."""
-    from mvps._deps import require
+def _app_class() -> type:
+    """FastAPI with the hot paths (predict, vector, healthz) answered before its
+    middleware and router run (see :class:`HotPaths`)."""
+    global _APP_CLASS
+    if _APP_CLASS is None:
+        from mvps._deps import require
 
-    fastapi = require("fastapi")
+        fastapi = require("fastapi")
+
+        class ServingApp(fastapi.FastAPI):  # type: ignore[misc,name-defined]
+            hot_paths: HotPaths | None = None
+
+            async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+                hot = self.hot_paths
+                if (
+                    hot is not None
+                    and scope["type"] == "http"
+                    and await hot.handle(scope, receive, send)
+                ):
+                    return
+                await super().__call__(scope, receive, send)
+
+        _APP_CLASS = ServingApp
+    return _APP_CLASS
+
+
+_APP_CLASS: type | None = None
+
+
+def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
+    """The ASGI app (a FastAPI subclass) serving ``project`` (default: the current
+    project); see the module docstring."""
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import Response
 
     from mvps import __version__
-    from mvps.serving.runtime import DeploymentTable, PredictorFailed
+    from mvps.serving.runtime import DeploymentTable
 
     if project is None:
         import mvps
@@ -84,12 +113,7 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
     table = DeploymentTable(project)
 
     def reply(obj: Any, status: int = 200) -> Response:
-        return Response(
-            orjson.dumps(obj, default=_default, option=_NUMPY), status, media_type=_JSON
-        )
-
-    def error(status: int, message: str) -> Response:
-        return Response(orjson.dumps({"error": message}), status, media_type=_JSON)
+        return Response(_dumps(obj), status, media_type=_JSON)
 
     async def refresher() -> None:
         while True:
@@ -113,7 +137,7 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    app = fastapi.FastAPI(
+    app = _app_class()(
         title=f"mvps serving: {project.name}",
         version=__version__,
         description="Model deployments (KServe v1 protocol) and online feature vectors.",
@@ -121,118 +145,20 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
     )
     app.state.project = project
     app.state.deployments = table
-
-    # ------------------------------------------------------------------ deployments
-
-    async def lookup(name: str) -> Any:
-        served = table.served.get(name)
-        if served is None:
-            await run_in_threadpool(table.refresh, 0.05)
-            served = table.served.get(name)
-        return served
-
-    def not_served(name: str) -> Response:
-        ok, status = table.status(name)
-        if ok is False:
-            return error(503, f"deployment {name!r} failed to load: {status['error']}")
-        return error(
-            404,
-            f"deployment {name!r} is not running on this server (running: {sorted(table.served)}); "
-            "start it with deployment.start()",
-        )
-
-    async def predict(request: Request) -> Response:
-        name = request.path_params["name"]
-        served = table.served.get(name) or await lookup(name)
-        if served is None:
-            return not_served(name)
-        body = await request.body()
-        try:
-            payload = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            return error(
-                400,
-                f"the request body is not valid JSON ({exc}); send e.g. "
-                '{"instances": [[1.0, 2.0]]}',
-            )
-        if not isinstance(payload, dict):
-            return error(400, 'the request body must be a JSON object like {"instances": [...]}')
-        query = request.query_params
-        try:
-            if served.is_async:
-                result = await served.answer(payload, query)
-            elif served.blocking:
-                result = await run_in_threadpool(served.answer, payload, query)
-            else:
-                result = served.answer(payload, query)
-        except InvalidInput as exc:
-            return error(400, str(exc))
-        except NotFound as exc:
-            return error(404, str(exc))
-        except PredictorFailed as exc:
-            _log_failure(project, name, exc)
-            return error(500, f"deployment {name!r}: {exc}")
-        except Exception as exc:
-            _log_failure(project, name, exc)
-            return error(500, f"deployment {name!r} failed: {type(exc).__name__}: {exc}")
-        try:
-            return Response(orjson.dumps(result, default=_default, option=_NUMPY), media_type=_JSON)
-        except TypeError as exc:
-            return error(500, f"deployment {name!r} returned a result that is not JSON: {exc}")
+    hot = HotPaths(table, project)
+    app.hot_paths = hot
 
     async def model_status(request: Request) -> Response:
         name = request.path_params["name"]
         await run_in_threadpool(table.refresh, 0.05)
         ok, status = table.status(name)
         if ok is None:
-            return not_served(name)
+            code, body = hot.not_served(name)
+            return Response(body, code, media_type=_JSON)
         return reply(status, 200 if ok else 503)
 
     async def list_models(request: Request) -> Response:
         return reply({"models": sorted(table.served)})
-
-    # ------------------------------------------------------------------ feature vectors
-
-    async def vector(request: Request) -> Response:
-        name = request.path_params["name"]
-        try:
-            version = int(request.path_params["version"])
-        except ValueError:
-            return error(
-                400,
-                f"feature view version must be a number, got {request.path_params['version']!r}",
-            )
-        hit: tuple[Any, list[str]] | None = table.feature_views.get((name, version))
-        if hit is None:
-            try:
-                hit = await run_in_threadpool(table.feature_view, name, version)
-            except InvalidInput as exc:
-                return error(400, str(exc))
-            except NotFound as exc:
-                return error(404, str(exc))
-        fv, names = hit
-        body = await request.body()
-        try:
-            payload = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            return error(400, f"the request body is not valid JSON ({exc})")
-        try:
-            rows = _vectors(fv, payload)
-        except InvalidInput as exc:
-            return error(400, str(exc))
-        except NotFound as exc:
-            return error(404, str(exc))
-        except MvpsError as exc:
-            return error(500, str(exc))
-        return Response(
-            orjson.dumps({"features": names, "vectors": rows}, default=_default, option=_NUMPY),
-            media_type=_JSON,
-        )
-
-    # ------------------------------------------------------------------ health
-
-    async def healthz(request: Request) -> Response:
-        return reply({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
         states = {n: "ready" for n in table.served}
@@ -240,11 +166,8 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
         return reply({"ready": table.ready, "deployments": states}, 200 if table.ready else 503)
 
     router = app.router
-    router.add_route("/v1/models/{name}:predict", predict, methods=["POST"])
     router.add_route("/v1/models/{name}", model_status, methods=["GET"])
     router.add_route("/v1/models", list_models, methods=["GET"])
-    router.add_route("/v1/feature-views/{name}/{version}/vector", vector, methods=["POST"])
-    router.add_route("/healthz", healthz, methods=["GET"])
     router.add_route("/readyz", readyz, methods=["GET"])
 
     ui = _ui_router()
@@ -266,6 +189,175 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
 
     _document(app)
     return app
+
+
+def _dumps(obj: Any) -> bytes:
+    return orjson.dumps(obj, default=_default, option=_NUMPY)
+
+
+def _error(message: str) -> bytes:
+    return orjson.dumps({"error": message})
+
+
+_HEADERS = [(b"content-type", b"application/json")]
+
+
+async def _respond(send: Any, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*_HEADERS, (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _read_body(receive: Any) -> bytes | None:
+    """The request body, or None when the client went away."""
+    message = await receive()
+    if message["type"] != "http.request":
+        return None
+    body = message.get("body", b"")
+    if not message.get("more_body"):
+        return bytes(body)
+    chunks = [body]
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _query(scope: Any) -> dict[str, str]:
+    raw = scope.get("query_string") or b""
+    if not raw:
+        return {}
+    from urllib.parse import parse_qsl
+
+    return dict(parse_qsl(raw.decode("latin-1")))
+
+
+class HotPaths:
+    """The request paths that must be fast, as plain ASGI: no Request objects,
+    routing or middleware; only in-memory state is read."""
+
+    def __init__(self, table: DeploymentTable, project: Any) -> None:
+        self.table = table
+        self.project = project
+
+    async def handle(self, scope: Any, receive: Any, send: Any) -> bool:
+        """Answer the request if it is a hot path; False to let the app handle it."""
+        path = scope["path"]
+        if scope["method"] != "POST":
+            if path == "/healthz" and scope["method"] == "GET":
+                await _respond(send, 200, b'{"status":"ok"}')
+                return True
+            return False
+        if path.startswith("/v1/models/") and path.endswith(":predict"):
+            name = path[11:-8]
+            if not name or "/" in name:
+                return False
+            status, body = await self.predict(name, scope, receive)
+        elif path.startswith("/v1/feature-views/") and path.endswith("/vector"):
+            parts = path[18:-7].split("/")
+            if len(parts) != 2:
+                return False
+            status, body = await self.vector(parts[0], parts[1], receive)
+        else:
+            return False
+        await _respond(send, status, body)
+        return True
+
+    def not_served(self, name: str) -> tuple[int, bytes]:
+        ok, status = self.table.status(name)
+        if ok is False:
+            return 503, _error(f"deployment {name!r} failed to load: {status['error']}")
+        return 404, _error(
+            f"deployment {name!r} is not running on this server (running: "
+            f"{sorted(self.table.served)}); start it with deployment.start()"
+        )
+
+    async def predict(self, name: str, scope: Any, receive: Any) -> tuple[int, bytes]:
+        from starlette.concurrency import run_in_threadpool
+
+        from mvps.serving.runtime import PredictorFailed
+
+        table = self.table
+        served = table.served.get(name)
+        if served is None:
+            await run_in_threadpool(table.refresh, 0.05)
+            served = table.served.get(name)
+            if served is None:
+                return self.not_served(name)
+        body = await _read_body(receive)
+        if body is None:
+            return 499, b""
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            return 400, _error(
+                f'the request body is not valid JSON ({exc}); send e.g. {{"instances": [[1.0, 2.0]]}}'
+            )
+        if not isinstance(payload, dict):
+            return 400, _error('the request body must be a JSON object like {"instances": [...]}')
+        query = _query(scope)
+        try:
+            if served.is_async:
+                result = await served.answer(payload, query)
+            elif served.blocking:
+                result = await run_in_threadpool(served.answer, payload, query)
+            else:
+                result = served.answer(payload, query)
+        except InvalidInput as exc:
+            return 400, _error(str(exc))
+        except NotFound as exc:
+            return 404, _error(str(exc))
+        except PredictorFailed as exc:
+            _log_failure(self.project, name, exc)
+            return 500, _error(f"deployment {name!r}: {exc}")
+        except Exception as exc:
+            _log_failure(self.project, name, exc)
+            return 500, _error(f"deployment {name!r} failed: {type(exc).__name__}: {exc}")
+        try:
+            return 200, _dumps(result)
+        except TypeError as exc:
+            return 500, _error(f"deployment {name!r} returned a result that is not JSON: {exc}")
+
+    async def vector(self, name: str, version_text: str, receive: Any) -> tuple[int, bytes]:
+        from starlette.concurrency import run_in_threadpool
+
+        try:
+            version = int(version_text)
+        except ValueError:
+            return 400, _error(f"feature view version must be a number, got {version_text!r}")
+        hit: tuple[Any, list[str]] | None = self.table.feature_views.get((name, version))
+        if hit is None:
+            try:
+                hit = await run_in_threadpool(self.table.feature_view, name, version)
+            except InvalidInput as exc:
+                return 400, _error(str(exc))
+            except NotFound as exc:
+                return 404, _error(str(exc))
+        fv, names = hit
+        body = await _read_body(receive)
+        if body is None:
+            return 499, b""
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            return 400, _error(f"the request body is not valid JSON ({exc})")
+        try:
+            rows = _vectors(fv, payload)
+        except InvalidInput as exc:
+            return 400, _error(str(exc))
+        except NotFound as exc:
+            return 404, _error(str(exc))
+        except MvpsError as exc:
+            return 500, _error(str(exc))
+        return 200, _dumps({"features": names, "vectors": rows})
 
 
 def _vectors(fv: Any, payload: Any) -> list[list[Any]]:

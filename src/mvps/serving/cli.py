@@ -55,7 +55,9 @@ def bind(host: str, port: int) -> socket.socket:
     from mvps.errors import InvalidInput
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must be IPPROTO_TCP: asyncio only sets TCP_NODELAY on such sockets, and without
+    # it small responses wait for delayed ACKs (~40 ms per request on keep-alive connections)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

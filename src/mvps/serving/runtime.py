@@ -25,7 +25,9 @@ Predictors:
   transformations), in the columns the model was fitted on. Without a feature view
   each instance is a row of feature values (a list, or a dict of feature name to
   value). ``"predict_proba": true`` in the body (or ``?predict_proba=true``) returns
-  class probabilities.
+  class probabilities. Requests that arrive together (in one iteration of the
+  server's event loop) are answered with one lookup per feature group and one
+  ``predict`` call; a lone request is not delayed.
 
 Bad input raises :class:`~mvps.errors.InvalidInput`, a missing online row
 :class:`~mvps.errors.NotFound`, and a failing predictor script :class:`PredictorFailed`;
@@ -135,6 +137,77 @@ def _find_model_file(files_dir: Path) -> Path:
     return candidates[0]
 
 
+class _Job:
+    """One request to the default predictor, validated."""
+
+    __slots__ = ("entries", "future", "n", "passed", "proba", "rows")
+
+    def __init__(self, proba: bool, n: int) -> None:
+        self.proba = proba
+        self.n = n
+        self.entries: list[dict[str, Any]] = []
+        self.passed: list[dict[str, Any] | None] = []
+        self.rows: list[Any] = []
+        self.future: Any = None
+
+
+class _Batcher:
+    """Opportunistic batching: the jobs submitted during one event-loop iteration run
+    together on the next one (a lone request waits for no one). Under load this turns
+    N lookups and N ``predict`` calls into one of each. If a batch fails, its jobs run
+    one by one so that each request gets its own answer or error."""
+
+    def __init__(self, run: Callable[[list[_Job]], list[Any]]) -> None:
+        self.run = run
+        self.pending: list[_Job] = []
+        self.scheduled = False
+
+    def submit(self, job: _Job) -> Any:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        job.future = loop.create_future()
+        self.pending.append(job)
+        if not self.scheduled:
+            self.scheduled = True
+            loop.call_soon(self.flush)
+        return job.future
+
+    def flush(self) -> None:
+        jobs, self.pending = self.pending, []
+        self.scheduled = False
+        try:
+            self._run_groups(jobs)
+        finally:  # never leave a request waiting
+            for j in jobs:
+                if not j.future.done():
+                    j.future.set_exception(
+                        ServingError("the batch of this request was interrupted")
+                    )
+
+    def _run_groups(self, jobs: list[_Job]) -> None:
+        for proba in (False, True):
+            group = [j for j in jobs if j.proba is proba and not j.future.done()]
+            if not group:
+                continue
+            try:
+                results = self.run(group)
+            except Exception as exc:
+                if len(group) == 1:
+                    group[0].future.set_exception(exc)
+                    continue
+                for j in group:
+                    try:
+                        (result,) = self.run([j])
+                    except Exception as one_exc:
+                        j.future.set_exception(one_exc)
+                    else:
+                        j.future.set_result(result)
+                continue
+            for j, r in zip(group, results, strict=True):
+                j.future.set_result(r)
+
+
 class DefaultPredictor:
     """See the module docstring ("default")."""
 
@@ -174,31 +247,62 @@ class DefaultPredictor:
                 self.take = [names.index(c) for c in self.columns]
         n = getattr(self.model, "n_features_in_", None)
         self.n_features: int | None = int(n) if n is not None else None
+        self.batcher = _Batcher(self.run)
 
-    def __call__(self, payload: dict[str, Any], query: Mapping[str, Any]) -> Any:
+    # A request becomes a _Job (validated on arrival); jobs run alone (__call__) or as
+    # one batch (_Batcher): one lookup per feature group and one predict for all rows.
+
+    def prepare(self, payload: dict[str, Any], query: Mapping[str, Any]) -> _Job:
         instances = instances_of(payload)
         proba = _truthy(payload.get("predict_proba", False)) or _truthy(
             query.get("predict_proba", "")
         )
-        if not instances:
-            return {"predictions": []}
-        rows = self._vectors(instances) if self.fv is not None else self._rows(instances)
+        if proba and not hasattr(self.model, "predict_proba"):
+            raise InvalidInput(f"the model ({type(self.model).__name__}) has no predict_proba")
+        job = _Job(proba, len(instances))
+        if self.fv is not None:
+            job.entries, job.passed = self._entries(instances)
+        else:
+            job.rows = self._rows(instances)
+        return job
+
+    def run(self, jobs: list[_Job]) -> list[Any]:
+        """The predictions of each job (all with the same ``proba``), computed at once."""
+        if self.fv is not None:
+            entries = [e for j in jobs for e in j.entries]
+            passed = [p for j in jobs for p in j.passed]
+            rows = self._lookup(entries, passed)
+        else:
+            rows = [r for j in jobs for r in j.rows]
         x = self._frame(rows)
         try:
-            if proba:
-                if not hasattr(self.model, "predict_proba"):
-                    raise InvalidInput(
-                        f"the model ({type(self.model).__name__}) has no predict_proba"
-                    )
-                out = self.model.predict_proba(x)
-            else:
-                out = self.model.predict(x)
+            out = self.model.predict_proba(x) if jobs[0].proba else self.model.predict(x)
         except (ValueError, TypeError) as exc:
             raise InvalidInput(f"the model could not predict on these instances: {exc}") from exc
-        return {"predictions": out}
+        if len(jobs) == 1:
+            return [out]
+        results, start = [], 0
+        for j in jobs:
+            results.append(out[start : start + j.n])
+            start += j.n
+        return results
 
-    def _vectors(self, instances: list[Any]) -> list[list[Any]]:
-        fv = self.fv
+    def __call__(self, payload: dict[str, Any], query: Mapping[str, Any]) -> Any:
+        job = self.prepare(payload, query)
+        if not job.n:
+            return {"predictions": []}
+        return {"predictions": self.run([job])[0]}
+
+    async def answer_async(self, payload: dict[str, Any], query: Mapping[str, Any]) -> Any:
+        """Like ``__call__``, batched with the requests that arrive at the same time."""
+        job = self.prepare(payload, query)
+        if not job.n:
+            return {"predictions": []}
+        return {"predictions": await self.batcher.submit(job)}
+
+    def _entries(
+        self, instances: list[Any]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any] | None]]:
         entries: list[dict[str, Any]] = []
         passed: list[dict[str, Any] | None] = []
         for i, inst in enumerate(instances):
@@ -219,6 +323,12 @@ class DefaultPredictor:
             else:
                 entries.append(inst)
                 passed.append(None)
+        return entries, passed
+
+    def _lookup(
+        self, entries: list[dict[str, Any]], passed: list[dict[str, Any] | None]
+    ) -> list[list[Any]]:
+        fv = self.fv
         if len(entries) == 1:
             return [fv.get_feature_vector(entries[0], passed_features=passed[0])]
         any_passed = any(p is not None for p in passed)
@@ -434,7 +544,9 @@ def load(project: Any, obj: Any) -> Served:
     key = _key(obj)
     if not b.get("script_file"):
         predictor = DefaultPredictor(project, model_obj.body, files_dir)
-        return Served(name, key, b["model_name"], int(b["model_version"]), predictor, False, False)
+        return Served(
+            name, key, b["model_name"], int(b["model_version"]), predictor.answer_async, True, False
+        )
     script = artifacts / b["script_file"]
     if not script.is_file():
         raise NotFound(f"the predictor script of deployment {name!r} is missing ({script})")
