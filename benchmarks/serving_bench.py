@@ -169,9 +169,11 @@ def start_server(project: Any, workers: int) -> tuple[subprocess.Popen[bytes], d
     from mvps.serving import process
 
     process.serving_dir(project).mkdir(parents=True, exist_ok=True)
-    log = open(process.server_log(project), "ab")  # noqa: SIM115 - the server keeps writing
-    cmd = process.serve_command(project, "127.0.0.1", 0, workers) + ["--log-level", "error"]
-    server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    cmd = [*process.serve_command(project, "127.0.0.1", 0, workers), "--log-level", "error"]
+    with open(process.server_log(project), "ab") as log:  # the child keeps its own descriptor
+        server = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -361,16 +363,18 @@ def run_scenario(
     proc.join()
     wall = time.monotonic() - t0
     result["server_cpu"] = (cpu_seconds(server_pid) - cpu0) / wall
+    result["loadavg"] = os.getloadavg()
     return result
 
 
 def report(name: str, rate: float, result: dict[str, Any]) -> None:
     s, d = percentiles(result["service"]), percentiles(result["scheduled"])
+    load = " ".join(f"{x:.1f}" for x in result.get("loadavg", ()))
     print(
         f"\n{name}: target {rate:.0f} req/s, achieved {result['achieved']:.0f} req/s, "
         f"{len(result['service'])} measured requests, errors {result['errors'] or 'none'}, "
         f"server CPU {result['server_cpu'] * 100:.0f}% of one core, "
-        f"client max lag {result['max_lag_ms']:.1f} ms"
+        f"client max lag {result['max_lag_ms']:.1f} ms, load average after {load}"
     )
     print(
         f"  {'latency (ms)':<14}"

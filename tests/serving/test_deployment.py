@@ -113,7 +113,9 @@ def test_deployment_started_from_another_process_is_picked_up(served: Served) ->
     dep.stop()
 
 
-def test_script_predictor_gets_environment_and_feature_view(served: Served) -> None:
+def test_script_predictor_gets_environment_and_feature_view(
+    served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
     dep = served.model.deploy(name="fraudscript", script_file=str(served.scripts / "fv_predict.py"))
     assert Path(dep.script_file).parent == Path(dep.artifact_files_path)
     assert dep.artifact_version == 1
@@ -130,6 +132,8 @@ def test_script_predictor_gets_environment_and_feature_view(served: Served) -> N
     assert env["env"]["ARTIFACT_FILES_PATH"] == dep.artifact_files_path
     # the artifact directory holds the script and the model files
     assert {"fv_predict.py", "pipeline.pkl", "confusion_matrix.png"} <= set(env["artifacts"])
+    dep.get_logs(tail=20)
+    assert "fv_predict loaded" in capsys.readouterr().out  # the script's prints are logged
     dep.stop()
 
 
