@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mvps import frames
-from mvps.errors import InvalidInput, NotFound
+from mvps.errors import AlreadyExists, InvalidInput, NotFound
 from mvps.feature_group import KIND as FG_KIND
 from mvps.feature_group import FeatureGroup
 
@@ -110,7 +110,7 @@ class FeatureStore:
         v = parse_version(version)
         nm = frames.check_identifier(frames.normalize_name(name), "feature group name")
         if v is not None and self._project.catalog.get(FG_KIND, nm, v) is not None:
-            raise InvalidInput(
+            raise AlreadyExists(
                 f"feature group {nm!r} version {v} exists already; get it with "
                 f"fs.get_feature_group({nm!r}, {v}) or create version "
                 f"{self._project.catalog.next_version(FG_KIND, nm)}"

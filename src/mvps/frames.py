@@ -129,10 +129,17 @@ def normalize_table(table: pa.Table) -> pa.Table:
     if dupes:
         raise InvalidInput(f"columns {dupes} appear more than once after lower-casing; rename them")
     cols = []
-    for col in table.columns:
+    for name, col in zip(names, table.columns, strict=True):
         target = normalize_type(col.type)
         if target != col.type:
-            col = col.cast(target)
+            # timestamps are kept in microseconds: finer digits are truncated, not refused
+            safe = not pa.types.is_timestamp(col.type)
+            try:
+                col = col.cast(target, safe=safe)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise InvalidInput(
+                    f"column {name!r} ({col.type}) cannot be stored as {hive_type(target)}: {exc}"
+                ) from exc
         cols.append(col)
     return pa.table(cols, names=names)
 

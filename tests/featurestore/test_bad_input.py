@@ -209,6 +209,16 @@ def test_column_that_cannot_be_converted(fg, embedded, column, value, message):
     assert snapshot(embedded) == before
 
 
+def test_unsigned_integers_too_large_to_store(new, embedded):
+    df = pa.table(
+        {"id": pa.array([2**63 + 1], pa.uint64()), "ts": [ts(1)], "amount": [1.0], "name": ["a"]}
+    )
+    with pytest.raises(InvalidInput, match=r"column 'id' \(uint64\) cannot be stored as bigint"):
+        new.insert(df)
+    nothing_stored(embedded)
+    check_first_insert_still_works(new)
+
+
 def test_all_null_column_on_first_insert(new, embedded):
     df = frame([3], [1], [3.0]).assign(empty=[None])
     with pytest.raises(InvalidInput, match=r"columns \['empty'\] hold only nulls"):

@@ -4,9 +4,6 @@ concurrent writers), append-only records, and links."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 import threading
 from collections.abc import Iterator
 
@@ -16,7 +13,7 @@ import pytest
 from mvps.catalog import Catalog
 from mvps.errors import AlreadyExists, InvalidInput, NotFound
 
-from .helpers import frame
+from .helpers import frame, run_together
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -210,38 +207,6 @@ CREATOR = """
            for _ in range({n})]
     print(json.dumps(got), flush=True)
 """
-
-
-def run_together(codes: list[str]) -> list[str]:
-    """Start one interpreter per code, release them at once, return their stdout."""
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", textwrap.dedent(code)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for code in codes
-    ]
-    try:
-        for p in procs:
-            assert p.stdout is not None
-            assert p.stdout.readline().strip() == "ready", p.stderr and p.stderr.read()
-        for p in procs:
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        outs = []
-        for p in procs:
-            out, err = p.communicate(timeout=120)
-            assert p.returncode == 0, err
-            outs.append(out)
-        return outs
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
 
 
 def test_two_processes_allocate_distinct_versions(catalog_url):

@@ -16,7 +16,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from mvps.errors import InvalidInput, NotFound, SchemaMismatch
+from mvps.errors import AlreadyExists, InvalidInput, NotFound, SchemaMismatch
 from mvps.feature import Feature, Filter, Logic
 from mvps.feature_group import FeatureGroup
 from mvps.query import Query
@@ -221,7 +221,7 @@ def test_get_or_create_does_not_update_an_existing_definition(efs):
 
 def test_creating_an_existing_version_fails(efs):
     make_fg(efs, online=False).insert(frame([1], [1], [1.0]))
-    with pytest.raises(Exception, match="exists already") as err:
+    with pytest.raises(AlreadyExists, match="exists already") as err:
         make_fg(efs, version=1)
     assert "version 2" in str(err.value)  # the message names the next free version
 
@@ -354,6 +354,15 @@ def test_timestamps_with_a_time_zone_are_stored_in_utc(efs):
     cet = timezone(timedelta(hours=1))
     fg.insert(pd.DataFrame({"id": [1], "ts": [pd.Timestamp(datetime(2024, 1, 1, 12, tzinfo=cet))]}))
     assert fg.read(dataframe_type="python") == [[1, datetime(2024, 1, 1, 11, tzinfo=UTC)]]
+
+
+def test_timestamps_are_kept_in_microseconds(efs):
+    fg = efs.create_feature_group(
+        "ns", version=1, primary_key=["id"], event_time="ts", statistics_config=False
+    )
+    fine = pd.Timestamp("2024-01-01 00:00:00.000001999", tz="UTC")  # nanoseconds
+    fg.insert(pd.DataFrame({"id": [1], "ts": [fine]}))
+    assert fg.read()["ts"].tolist() == [pd.Timestamp("2024-01-01 00:00:00.000001", tz="UTC")]
 
 
 def test_schema_mismatch_lists_every_incompatible_column(efs):

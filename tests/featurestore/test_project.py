@@ -12,7 +12,7 @@ import pytest
 import mvps
 from mvps.errors import InvalidInput
 
-from .helpers import frame, rows, run_python, write_config
+from .helpers import frame, rows, run_python, run_together, write_config
 
 
 def test_login_without_arguments_opens_the_default_project_under_home(home):
@@ -205,6 +205,38 @@ def test_two_processes_see_each_others_writes(project, tmp_path):
     fg.insert(frame([4], [3], [4.0]))
     assert rows(fg.read()) == rows(fs.get_feature_group("shared", 1).read())
     assert sorted(fg.read(online=True)["id"]) == [1, 2, 3, 4]
+
+
+WRITER = """
+    import sys, mvps, pandas as pd
+    fg = mvps.login().get_feature_store().get_feature_group("busy", 1)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for i in range({base}, {base} + 5):
+        fg.insert(pd.DataFrame({{"id": [i], "ts": [pd.Timestamp("2024-01-01", tz="UTC")],
+                                "amount": [float(i)], "name": ["w"]}}))
+"""
+
+
+def test_two_processes_writing_at_once(embedded):
+    """Writers of one group take turns: no commit is lost, online follows offline."""
+    fg = embedded.get_feature_store().create_feature_group(
+        "busy",
+        version=1,
+        primary_key=["id"],
+        event_time="ts",
+        online_enabled=True,
+        statistics_config=False,
+    )
+    fg.insert(frame([0], [1], [0.0]))
+    run_together([WRITER.format(base=base) for base in (100, 200)])
+    expected = [0, *range(100, 105), *range(200, 205)]
+    assert sorted(fg.read()["id"]) == expected
+    assert len(fg.commit_details()) == 11
+    assert embedded.online.get_watermark("busy_1") == embedded.offline.version("busy_1") == 10
+    assert sorted(embedded.online.scan("busy_1", fg.arrow_schema).column("id").to_pylist()) == (
+        expected
+    )
 
 
 def test_project_persists_after_logout(home):
