@@ -279,3 +279,17 @@ def test_no_warning_for_plain_models(project: Any, model_dir: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         project.get_model_registry().python.create_model("quiet").save(model_dir)
+
+
+def test_a_symlinked_model_directory_cannot_escape_the_store(
+    project: Any, model_dir: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    models = project.config.artifacts_dir / "models"
+    models.mkdir(parents=True)
+    (models / "evil").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(InvalidInput, match="outside the artifact store"):
+        project.get_model_registry().python.create_model("evil").save(model_dir)
+    assert list(outside.iterdir()) == []
+    assert project.get_model_registry().get_models("evil") == []
