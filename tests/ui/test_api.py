@@ -622,3 +622,23 @@ def test_missing_chromium_skips_or_fails_in_ci(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(conftest, "IN_CI", True)
     with pytest.raises(pytest.fail.Exception, match="CI=true"):
         conftest.chromium_executable()
+
+
+def test_mvps_ui_on_a_taken_port_says_what_to_do(demo: Demo) -> None:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = dict(os.environ, MVPS_HOME=str(demo.project.path.parent))
+        cmd = [sys.executable, "-m", "mvps.cli", "ui", "--project", demo.project.name]
+        out = subprocess.run(
+            [*cmd, "--port", str(port)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    assert out.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr and "--port" in out.stderr
