@@ -174,16 +174,11 @@ def start_server(project: Any, workers: int) -> tuple[subprocess.Popen[bytes], d
         server = subprocess.Popen(
             cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server exited; see {process.server_log(project)}")
-        info = process.server_info(project)
-        if info is not None and info["pid"] == server.pid and process.healthy(info["url"]):
-            return server, info
-        time.sleep(0.1)
-    server.kill()
-    raise SystemExit("the server did not start within 120 s")
+    try:
+        return server, process.wait_for_server(project, server.pid, timeout=120)
+    except Exception:
+        server.kill()
+        raise
 
 
 def pin(pid: int, cpus: set[int]) -> None:

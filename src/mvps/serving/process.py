@@ -313,6 +313,25 @@ def _wait_healthy(
     return None
 
 
+def wait_for_server(project: Any, pid: int | None = None, timeout: float = 120.0) -> dict[str, Any]:
+    """The project's server info once it answers ``/healthz`` (the server of process
+    ``pid`` when given); ServingError after ``timeout`` seconds or if ``pid`` exits."""
+    if pid is None:
+        deadline = time.monotonic() + timeout
+        while (info := server_info(project)) is None:
+            if time.monotonic() > deadline:
+                raise ServingError(f"no model server started for project {project.name!r}")
+            time.sleep(0.05)
+        pid = int(info["pid"])
+    found = _wait_healthy(project, pid, time.monotonic() + timeout, _spawned.get(pid))
+    if found is None:
+        raise ServingError(
+            f"the model server (pid {pid}) of project {project.name!r} did not become ready; "
+            f"see {server_log(project)}"
+        )
+    return found
+
+
 def stop_server(project: Any, timeout: float = 30.0) -> bool:
     """Stop the project's server process (SIGTERM, then SIGKILL); False if none ran."""
     info = server_info(project)
@@ -362,4 +381,5 @@ __all__ = [
     "server_log",
     "server_url",
     "stop_server",
+    "wait_for_server",
 ]
