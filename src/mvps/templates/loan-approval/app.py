@@ -97,7 +97,7 @@ class LoanApprover:
         except InvalidInput as exc:
             return "", None, f"The application could not be scored: {exc}"
         vector = vector.fillna(np.nan)  # online values missing as None; the model knows NaN
-        probability = float(self.loaded.model.predict_proba(vector)[0, 1])
+        probability = round(float(self.loaded.model.predict_proba(vector)[0, 1]), 4)
         approved = probability < self.loaded.threshold
         decision = "Approve" if approved else "Reject"
         explanation = (
@@ -105,7 +105,7 @@ class LoanApprover:
             f"loan would be charged off; loans are approved below "
             f"{self.loaded.threshold:.0%}. Monthly payment: ${passed['installment']:,.2f}."
         )
-        return decision, round(probability, 4), explanation
+        return decision, probability, explanation
 
     def examples(self, n: int = 4) -> list[list[Any]]:
         """Loans from the latest batch predictions (approved and rejected) to try out."""
