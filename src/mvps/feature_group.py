@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from mvps import frames
 from mvps.errors import InvalidInput, MvpsError, NotFound
 from mvps.feature import Feature, Filter, Logic
-from mvps.schema import arrow_schema, conform, infer_features
+from mvps.schema import arrow_schema, conform, infer_features, typed_default
 from mvps.timeutil import iso, opt_utc, to_utc
 
 if TYPE_CHECKING:
@@ -116,6 +116,7 @@ class FeatureGroup:
         f.primary = f.primary or f.name in (
             self.primary_key if hasattr(self, "primary_key") else []
         )
+        f.default_value = typed_default(f)
         return f
 
     @property
@@ -806,6 +807,7 @@ class FeatureGroup:
                 )
             frames.arrow_type(f.type)
             frames.check_identifier(f.name, "feature name")
+            typed_default(f)  # a default the rows cannot hold is refused before any change
         fields = [pa.field(f.name, frames.arrow_type(f.type or "string")) for f in new]
         if self._saved:
             offline = self._project.offline
@@ -847,9 +849,9 @@ class FeatureGroup:
 
     def compute_statistics(self, wallclock_time: Any = None) -> Any:
         """Compute statistics over the whole group (as of ``wallclock_time``) and store them."""
-        from mvps.statistics import compute_statistics
-
         from dataclasses import replace
+
+        from mvps.statistics import compute_statistics
 
         table = self._read_arrow(wallclock_time)
         # an explicit call computes even when automatic statistics are disabled

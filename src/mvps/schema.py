@@ -7,6 +7,8 @@ which lives in :mod:`mvps.model_schema_types` and is re-exported lazily below.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
@@ -15,9 +17,12 @@ import pyarrow.compute as pc
 from mvps.errors import InvalidInput, SchemaMismatch
 from mvps.feature import Feature
 from mvps.frames import arrow_type, hive_type, normalize_name
+from mvps.timeutil import to_utc
 
 
-def infer_features(table: pa.Table, primary_key: Sequence[str], partition_key: Sequence[str]) -> list[Feature]:
+def infer_features(
+    table: pa.Table, primary_key: Sequence[str], partition_key: Sequence[str]
+) -> list[Feature]:
     """Features of a first insert, in column order; all-null columns cannot be typed."""
     untyped = [f.name for f in table.schema if pa.types.is_null(f.type)]
     if untyped:
@@ -34,6 +39,43 @@ def infer_features(table: pa.Table, primary_key: Sequence[str], partition_key: S
         )
         for f in table.schema
     ]
+
+
+def typed_default(feature: Feature) -> Any:
+    """``feature.default_value`` as a Python value of the feature's type (None if unset).
+
+    The value may be given in its own type or as a string (Hopsworks passes defaults as
+    strings, and the catalog stores times as ISO strings); a value that is not of the
+    type (``"abc"`` for a double, ``1.5`` for a bigint) raises InvalidInput.
+    """
+    value = feature.default_value
+    if value is None:
+        return None
+    t = arrow_type(feature.type or "string")
+    try:
+        if pa.types.is_timestamp(t):
+            value = to_utc(value, "default value")
+        elif pa.types.is_date(t):
+            if isinstance(value, datetime) or not isinstance(value, date):
+                value = to_utc(value, "default value").date()
+        elif pa.types.is_decimal(t) and not isinstance(value, bool):
+            value = Decimal(str(value))
+        elif isinstance(value, str) and pa.types.is_boolean(t):
+            if value.strip().lower() not in ("true", "false"):
+                raise ValueError("use true or false")
+            value = value.strip().lower() == "true"
+        elif isinstance(value, str) and (pa.types.is_integer(t) or pa.types.is_floating(t)):
+            value = float(value) if pa.types.is_floating(t) else int(value)
+        if pa.types.is_integer(t) and isinstance(value, float):
+            if not value.is_integer():
+                raise ValueError("not a whole number")
+            value = int(value)
+        return pa.scalar(value, t).as_py()
+    except (ValueError, TypeError, ArithmeticError) as exc:  # pyarrow's errors included
+        raise InvalidInput(
+            f"default_value {feature.default_value!r} of feature {feature.name!r} is not a "
+            f"{feature.type or 'string'}: {exc}"
+        ) from exc
 
 
 def arrow_schema(features: Sequence[Feature]) -> pa.Schema:

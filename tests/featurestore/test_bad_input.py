@@ -287,6 +287,28 @@ def test_declared_feature_with_a_bad_name(efs, embedded):
     nothing_stored(embedded, "declared")
 
 
+@pytest.mark.parametrize(
+    ("typ", "value"),
+    [
+        ("double", "abc"),
+        ("bigint", 1.5),
+        ("boolean", "maybe"),
+        ("timestamp", "soon"),
+        ("string", 5),
+        ("int", 2**40),
+    ],
+)
+def test_default_value_that_the_type_cannot_hold(fg, embedded, typ, value):
+    before = snapshot(embedded)
+    with pytest.raises(InvalidInput, match=f"default_value .* of feature 'extra' is not a {typ}"):
+        fg.append_features(
+            [Feature("ok", type="double"), Feature("extra", type=typ, default_value=value)]
+        )
+    assert [f.name for f in fg.features] == ["id", "ts", "amount", "name"]
+    assert snapshot(embedded) == before
+    assert embedded.offline.schema("trans_1").names == ["id", "ts", "amount", "name"]
+
+
 # ---------------------------------------------------------------- arguments
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -97,6 +98,7 @@ def test_bodies_round_trip(catalog):
         "numpy": np.int64(7),
         "array": np.array([1.0, 2.0]),
         "int_keys": {1: "one"},
+        "decimal": Decimal("1.50"),
     }
     catalog.create("thing", "x", 1, body)
     stored = catalog.get("thing", "x", 1).body
@@ -104,6 +106,7 @@ def test_bodies_round_trip(catalog):
     assert stored["nested"] == {"list": [1, 2.5, None, True], "empty": {}}
     assert stored["numpy"] == 7 and stored["array"] == [1.0, 2.0]
     assert stored["int_keys"] == {"1": "one"}
+    assert stored["decimal"] == "1.50"  # exact, as text
 
 
 def test_reopening_sees_the_same_objects(catalog_url):

@@ -8,7 +8,8 @@ PostgreSQL catalog); ``efs`` tests are about the API and use the embedded projec
 from __future__ import annotations
 
 import warnings
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -132,6 +133,38 @@ def test_append_features_with_default_value(fs):
         assert by_id["currency"].to_dict() == {1: "EUR", 2: "EUR", 3: "USD", 4: "EUR"}
         assert by_id.loc[3, "score"] == 0.5
         assert np.isnan(by_id.loc[4, "score"])
+
+
+def test_default_values_of_every_kind_survive_the_catalog(fs):
+    fg = make_fg(fs)
+    fg.insert(frame([1], [1], [1.0]))
+    fg.append_features(
+        [
+            Feature("since", type="timestamp", default_value="2024-01-01 12:00:00"),
+            Feature("opened", type="date", default_value=datetime(2023, 5, 1, tzinfo=UTC)),
+            Feature("limit", type="decimal(10,2)", default_value="1000.50"),
+            Feature("count", type="int", default_value="3"),  # Hopsworks passes strings
+            Feature("active", type="boolean", default_value="true"),
+            Feature("ratio", type="float", default_value=0.5),
+        ]
+    )
+    expected = {
+        "since": pd.Timestamp("2024-01-01 12:00:00", tz="UTC"),
+        "opened": date(2023, 5, 1),
+        "limit": Decimal("1000.50"),
+        "count": 3,
+        "active": True,
+        "ratio": 0.5,
+    }
+    stored = fs.get_feature_group("trans", 1)  # definitions read back from the catalog
+    assert {f.name: f.default_value for f in stored.features[4:]} == {
+        **expected,
+        "since": expected["since"].to_pydatetime(),
+    }
+    for group in (fg, stored):
+        for online in (False, True):
+            row = group.read(online=online).iloc[0].to_dict()
+            assert {k: row[k] for k in expected} == expected, (group, online)
 
 
 # ---------------------------------------------------------------- creation and versions

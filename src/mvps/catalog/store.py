@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -103,8 +104,19 @@ class Link:
     created: float
 
 
+def _json_default(value: Any) -> Any:
+    """JSON for what orjson does not serialise itself (decimals, e.g. feature defaults)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot store a {type(value).__name__} in the catalog")
+
+
 def _dumps(body: dict[str, Any]) -> str:
-    return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS).decode()
+    return orjson.dumps(
+        body,
+        default=_json_default,
+        option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS,
+    ).decode()
 
 
 def _inserted_id(result: Any) -> int:
