@@ -23,8 +23,10 @@ import contextlib
 import importlib
 import os
 import shutil
+import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -64,10 +66,12 @@ class DemoResult:
     app_url: str | None = None
     web_ui_url: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    started: float = field(default_factory=time.perf_counter)
 
     @property
     def total_seconds(self) -> float:
-        return sum(self.seconds.values())
+        """Wall time from the start of the demo until now."""
+        return time.perf_counter() - self.started
 
 
 class _Progress:
@@ -322,8 +326,9 @@ def run_demo(
             result.app_url = app_module.launch(app, host=host, port=app_port, block=False)
         _summary(out, result, proj, running=True)
         out("press Ctrl-C to stop")
-        with contextlib.suppress(KeyboardInterrupt):
+        with _interrupt_on_sigterm(), contextlib.suppress(KeyboardInterrupt):
             app.block_thread()
+        out("stopping the app, the deployment and the model server")
         return result
     finally:
         if app is not None:
@@ -334,6 +339,23 @@ def run_demo(
                 deployment.stop(await_stopped=30)
         if not server_was_running:
             process.stop_server(proj)
+
+
+@contextlib.contextmanager
+def _interrupt_on_sigterm() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C, so that ``kill`` also stops what the demo started."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _example_instance(fs: Any, predictions: Any, loans: ModuleType) -> dict[str, Any]:

@@ -34,12 +34,9 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import time
-
     from mvps.demo import run_demo
 
-    start = time.perf_counter()
-    run_demo(
+    result = run_demo(
         args.dir,
         scale=args.scale,
         seed=args.seed,
@@ -50,5 +47,6 @@ def run(args: argparse.Namespace) -> int:
         project=args.project,
         config=args.config,
     )
-    print(f"mvps demo finished in {time.perf_counter() - start:.0f}s")
+    if args.no_ui:
+        print(f"mvps demo finished in {result.total_seconds:.0f}s")
     return 0

@@ -123,7 +123,8 @@ def save_confusion_matrix(y_true: pd.Series, rejected: pd.Series, path: Path) ->
         ax=ax,
         colorbar=False,
     )
-    ax.set_xlabel("decision (0 = approve, 1 = reject)")
+    ax.set_xticks([0, 1], labels=["approve", "reject"])
+    ax.set_xlabel("decision")
     ax.set_ylabel("outcome")
     ax.set_title(f"Test split, threshold {THRESHOLD:.0%}")
     fig.tight_layout()
