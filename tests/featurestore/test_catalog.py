@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from mvps.catalog import Catalog
-from mvps.errors import AlreadyExists, InvalidInput, NotFound
+from mvps.errors import AlreadyExists, InvalidInput, MvpsError, NotFound
 
 from .helpers import frame, run_together
 
@@ -116,6 +116,32 @@ def test_reopening_sees_the_same_objects(catalog_url):
     second = Catalog(catalog_url)  # the schema exists already
     assert second.get("feature_group", "kept", 1).body == {"a": 1}
     second.close()
+
+
+@pytest.mark.parametrize("url", ["mysql://u@localhost/db", "catalog.db", "postgresql://", ""])
+def test_unsupported_catalog_url(url):
+    with pytest.raises(InvalidInput, match="unsupported catalog URL"):
+        Catalog(url)
+
+
+def test_unreachable_catalog(tmp_path):
+    with pytest.raises(MvpsError, match=r"cannot open the catalog at .*user:\*\*\*@") as err:
+        Catalog("postgresql://user:secret@127.0.0.1:1/db")
+    assert "secret" not in str(err.value)  # the password is not shown
+    with pytest.raises(MvpsError, match="cannot open the catalog"):
+        Catalog(f"sqlite:///{tmp_path / 'missing-dir' / 'catalog.db'}")
+
+
+@pytest.mark.postgres
+def test_postgres_url_spellings(postgres_url):
+    rest = postgres_url.split("://", 1)[1]
+    for scheme in ("postgres", "postgresql+psycopg"):
+        cat = Catalog(f"{scheme}://{rest}")
+        cat.create("thing", scheme.replace("+", "_"), None, {})
+        cat.close()
+    cat = Catalog(postgres_url)
+    assert [o.name for o in cat.list("thing")] == ["postgres", "postgresql_psycopg"]
+    cat.close()
 
 
 # ---------------------------------------------------------------- records

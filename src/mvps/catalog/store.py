@@ -14,7 +14,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from mvps.errors import AlreadyExists, Conflict, InvalidInput, NotFound
+from mvps.errors import AlreadyExists, Conflict, InvalidInput, MvpsError, NotFound
 
 _meta = sa.MetaData()
 _SCHEMA_LOCK = 0x6D767073  # PostgreSQL advisory lock held while the schema is created ("mvps")
@@ -126,6 +126,23 @@ def _inserted_id(result: Any) -> int:
     return int(pk[0])
 
 
+_ACCEPTED = (
+    "sqlite:///relative/catalog.db, sqlite:////absolute/catalog.db or "
+    "postgresql://user:password@host:5432/database"
+)
+
+
+def _engine_url(url: str) -> str:
+    """The SQLAlchemy URL of a catalog URL (PostgreSQL goes through psycopg 3)."""
+    scheme, sep, rest = str(url).partition("://")
+    scheme = scheme.lower()
+    if sep and scheme == "sqlite":
+        return url
+    if sep and scheme in ("postgresql", "postgres", "postgresql+psycopg") and rest:
+        return "postgresql+psycopg://" + rest
+    raise InvalidInput(f"unsupported catalog URL {url!r}; accepted: {_ACCEPTED}")
+
+
 def _obj(row: Any) -> CatalogObject:
     return CatalogObject(
         row.id, row.kind, row.name, row.version, orjson.loads(row.body), row.created, row.updated
@@ -136,15 +153,14 @@ class Catalog:
     """Metadata store of one project.
 
     ``url`` is a SQLAlchemy URL: ``sqlite:////path/catalog.db`` (embedded default) or
-    ``postgresql+psycopg://user@host/db``. Safe for several processes: SQLite runs in
+    ``postgresql://user@host/db`` (``postgres://`` and ``postgresql+psycopg://`` work too). Safe for several processes: SQLite runs in
     WAL mode with a busy timeout, and version numbers are allocated under the unique
     constraint (a lost race retries with the next number).
     """
 
     def __init__(self, url: str) -> None:
         self.url = url
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        url = _engine_url(url)
         kwargs: dict[str, Any] = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
@@ -170,9 +186,14 @@ class Catalog:
                         )
                     _meta.create_all(conn, checkfirst=True)
                 return
-            except (OperationalError, IntegrityError, ProgrammingError):  # created concurrently
+            except (OperationalError, IntegrityError, ProgrammingError) as exc:
+                # created concurrently (retry), or the database cannot be reached
                 if attempt == 4:
-                    raise
+                    where = self.engine.url.render_as_string(hide_password=True)
+                    raise MvpsError(
+                        f"cannot open the catalog at {where}: {getattr(exc, 'orig', exc)}; check "
+                        "that the database is running and the [catalog] url of the config file"
+                    ) from exc
                 time.sleep(0.05 * (attempt + 1))
 
     @contextmanager
