@@ -207,11 +207,19 @@ class FeatureGroup:
                 f"feature group {self._label()} was deleted; create it again with "
                 "fs.create_feature_group(...) before inserting"
             )
-        if self._saved and self._catalog.get(*self._ref) is None:
+        if not self._saved:
+            return
+        stored = self._catalog.get(*self._ref)
+        # gone, or deleted and created again (SQLite may reuse the id, not the creation time)
+        if stored is None or (stored.id, stored.created) != (self.id, self.created):
             self._deleted = True
+            again = (
+                "" if stored is None else " (a new group of that name and version exists: get it)"
+            )
             raise NotFound(
-                f"feature group {self._label()} was deleted (by another process?); create it "
-                "again with fs.create_feature_group(...)"
+                f"feature group {self._label()} was deleted (by another process?){again}; "
+                "create it again with fs.create_feature_group(...) or get the current one "
+                "with fs.get_feature_group(...)"
             )
 
     def _persist(self) -> None:

@@ -396,6 +396,20 @@ def test_insert_into_a_deleted_feature_group(fg, efs, embedded):
     assert embedded.online.get_watermark("trans_1") is None
 
 
+def test_a_stale_handle_does_not_write_into_a_group_created_again(fg, efs, embedded):
+    stale = efs.get_feature_group("trans", 1)
+    fg.delete()
+    fresh = efs.create_feature_group(
+        "trans", version=1, primary_key=["id"], statistics_config=False
+    )
+    fresh.insert(pd.DataFrame({"id": [10], "other": ["x"]}))
+    before = snapshot(embedded)
+    with pytest.raises(NotFound, match=r"was deleted .*a new group of that name and version"):
+        stale.insert(frame([3], [1], [3.0]))
+    assert snapshot(embedded) == before
+    assert efs.get_feature_group("trans", 1).read().to_dict("list") == {"id": [10], "other": ["x"]}
+
+
 def test_rows_to_delete_need_the_primary_key(fg, embedded):
     before = snapshot(embedded)
     with pytest.raises(InvalidInput, match=r"need the primary key column\(s\) \['id'\]"):
