@@ -42,6 +42,8 @@ __all__ = ["BACKFILL_UNTIL", "DEFAULT_DIR", "DemoResult", "run_demo"]
 DEFAULT_DIR = "mvps-demo"
 #: The backfill covers the months up to this one; later months are incremental runs.
 BACKFILL_UNTIL = "2016-06"
+#: The demo's project name (``--project`` chooses another).
+DEFAULT_PROJECT = "loan_approval"
 #: The name of the demo's deployment.
 DEPLOYMENT = "loanapproval"
 # Written into the demo directory so that a later run knows it may replace it.
@@ -99,8 +101,13 @@ class _Progress:
 # ------------------------------------------------------------------------- preparation
 
 
-def _prepare_directory(directory: Path, out: Callable[[str], None]) -> None:
-    """An empty directory for the demo; a previous demo's directory is replaced."""
+def _prepare_directory(
+    directory: Path, out: Callable[[str], None], check_only: bool = False
+) -> None:
+    """An empty directory for the demo; a previous demo's directory is replaced.
+
+    With ``check_only`` nothing changes; a directory that cannot be used raises.
+    """
     if directory.exists() and not directory.is_dir():
         raise InvalidInput(f"{directory} is a file; pass --dir with a directory for the demo")
     if directory.is_dir() and any(directory.iterdir()):
@@ -109,10 +116,13 @@ def _prepare_directory(directory: Path, out: Callable[[str], None]) -> None:
                 f"{directory} is not empty and was not created by mvps demo; pass "
                 "--dir with a new directory (the demo replaces only its own directories)"
             )
+        if check_only:
+            return
         _stop_previous_server(directory, out)
         out(f"replacing the previous demo in {directory}")
         shutil.rmtree(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    if not check_only:
+        directory.mkdir(parents=True, exist_ok=True)
 
 
 def _stop_previous_server(directory: Path, out: Callable[[str], None]) -> None:
@@ -126,26 +136,30 @@ def _stop_previous_server(directory: Path, out: Callable[[str], None]) -> None:
             process.stop_server(previous)
 
 
-def _select_project(
-    directory: Path, home: str | None, project: str | None, config: str | None
-) -> Path:
-    """Point login() at the demo's project (environment variables, inherited by the
-    model server and the app) and return the project's path, which must be fresh."""
-    from mvps.config import resolve
+def _project_location(directory: Path, home: str | None, project: str | None) -> Path:
+    """Where the demo's project goes: ``<home>/<project>`` (default
+    ``<directory>/.mvps/loan_approval``); outside ``directory`` it must not exist yet."""
+    from mvps.frames import check_identifier
 
+    name = check_identifier((project or DEFAULT_PROJECT).lower(), "project name")
+    base = Path(home).expanduser().resolve() if home else directory / ".mvps"
+    path = base / name
+    if not path.is_relative_to(directory) and path.is_dir() and any(path.iterdir()):
+        raise AlreadyExists(
+            f"project {name!r} at {path} has data already; the demo builds a fresh project: "
+            "pass --project with another name, or remove that directory"
+        )
+    return path
+
+
+def _point_login_at(project_path: Path, config: str | None, directory: Path) -> None:
+    """Make ``login()`` open the demo's project, here and in the processes the demo
+    starts (the model server inherits the environment)."""
+    os.environ["MVPS_HOME"] = str(project_path.parent)
+    os.environ["MVPS_PROJECT"] = project_path.name
     os.environ["MVPS_CONFIG"] = (
         str(Path(config).resolve()) if config else str(directory / "mvps.toml")
     )
-    for var, value in (("MVPS_HOME", home), ("MVPS_PROJECT", project)):
-        if value:
-            os.environ[var] = str(Path(value).resolve()) if var == "MVPS_HOME" else value
-    cfg = resolve()
-    if cfg.path.is_dir() and any(cfg.path.iterdir()):
-        raise AlreadyExists(
-            f"project {cfg.name!r} at {cfg.path} has data already; the demo builds a fresh "
-            "project: pass --project with another name, or remove that directory"
-        )
-    return cfg.path
 
 
 def _import_template(directory: Path) -> dict[str, ModuleType]:
@@ -223,12 +237,17 @@ def run_demo(
     progress = _Progress(out, result)
     out(f"mvps demo: the loan-approval MVPS at scale {scale:g}, in {target}")
 
+    _prepare_directory(target, out, check_only=True)
+    if config is not None and not Path(config).is_file():
+        raise InvalidInput(f"config file {config} does not exist")
+    project_path = _project_location(target, home, project)
     _prepare_directory(target, out)
-    create(target, example="loan-approval", force=True, name="loan_approval")
+    create(target, example="loan-approval", force=True, name=project_path.name)
     (target / _MARKER).write_text(
         "Created by `mvps demo`; running it again replaces this directory.\n"
     )
-    result.project_path = _select_project(target, home, project, config)
+    _point_login_at(project_path, config, target)
+    result.project_path = project_path
     modules = _import_template(target)
     fp, tp, bi = modules["features"], modules["training"], modules["batch"]
     data_dir = target / "data"
