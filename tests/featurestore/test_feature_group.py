@@ -437,6 +437,34 @@ def test_compatible_types_are_converted(efs):
     }
 
 
+def test_insert_returns_the_validation_report(efs):
+    from mvps.errors import ValidationFailed
+    from mvps.validation import ExpectationSuite
+
+    suite = ExpectationSuite(
+        "amounts",
+        [
+            {
+                "expectation_type": "expect_column_values_to_be_between",
+                "kwargs": {"column": "amount", "min_value": 0, "max_value": 100},
+            }
+        ],
+    )
+    fg = make_fg(efs, online=False, expectation_suite=suite)
+    job, report = fg.insert(frame([1, 2], [1, 1], [1.0, 2.0]))
+    assert job is None
+    assert report.success and report.ingestion_result == "INGESTED"
+    _, report = fg.insert(frame([3], [1], [300.0]))  # the default policy ingests anyway
+    assert not report.success
+    assert sorted(fg.read()["id"]) == [1, 2, 3]
+    fg.expectation_suite.validation_ingestion_policy = "STRICT"
+    commits = len(fg.commit_details())
+    with pytest.raises(ValidationFailed):
+        fg.insert(frame([4], [1], [400.0]))
+    assert sorted(fg.read()["id"]) == [1, 2, 3]
+    assert len(fg.commit_details()) == commits
+
+
 def test_operation_insert_appends_and_overwrite_replaces(efs):
     fg = make_fg(efs, online=True)
     fg.insert(frame([1, 2], [1, 1], [1.0, 2.0]))
