@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mvps.demo import BACKFILL_UNTIL, DEPLOYMENT, _prepare_directory
+from mvps.demo import BACKFILL_UNTIL, DEPLOYMENT, _prepare_directory, _project_location
 from mvps.errors import AlreadyExists
 from mvps.serving import process
 
@@ -105,3 +105,17 @@ def test_a_previous_demo_directory_is_replaced(tmp_path: Path) -> None:
 def test_backfill_and_monthly_runs_split_the_data(demo_run: DemoRun) -> None:
     assert f"backfill up to {BACKFILL_UNTIL} (one commit)" in demo_run.output
     assert "6 monthly incremental commits" in demo_run.output
+
+
+def test_the_project_must_be_fresh_unless_it_lives_in_the_demo_directory(tmp_path: Path) -> None:
+    demo = tmp_path / "mvps-demo"
+    inside = demo / ".mvps" / "loan_approval"
+    inside.mkdir(parents=True)
+    (inside / "catalog.db").write_text("")
+    assert _project_location(demo, None, None) == inside  # replaced with the directory
+    home = tmp_path / "home"
+    assert _project_location(demo, str(home), "Lending") == home / "lending"
+    (home / "lending").mkdir(parents=True)
+    (home / "lending" / "catalog.db").write_text("")
+    with pytest.raises(AlreadyExists, match="has data already"):
+        _project_location(demo, str(home), "lending")
