@@ -181,12 +181,16 @@ def _import_template(directory: Path) -> dict[str, ModuleType]:
 
 
 def _check_dependencies(ui: bool) -> None:
+    """Fail fast, naming the ``pip install`` to run, when an extra the demo needs is
+    missing (found without importing anything)."""
+    import importlib.util
+
     from mvps._deps import require
 
-    for module in ("sklearn", "joblib", "matplotlib", "fastapi", "uvicorn", "httpx"):
-        require(module)
-    if ui:
-        require("gradio")
+    needed = ["sklearn", "joblib", "matplotlib", "fastapi", "uvicorn", "httpx"]
+    for module in [*needed, "gradio"] if ui else needed:
+        if importlib.util.find_spec(module) is None:
+            require(module)  # raises MissingDependency with the install command
 
 
 def free_port(host: str, preferred: int) -> int:

@@ -14,7 +14,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         choices=EXAMPLES,
         help="start from a worked example instead of the empty skeleton",
     )
-    p.add_argument("--name", help="project name in mvps.toml (default: from the directory name)")
+    p.add_argument(
+        "--name", help="project name in mvps.toml (default: --project, else the directory name)"
+    )
     p.add_argument(
         "--force", action="store_true", help="write into a non-empty directory (overwrites files)"
     )
@@ -23,7 +25,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from mvps.template import create
 
-    path = create(args.directory, example=args.example, force=args.force, name=args.name)
+    name = args.name or getattr(args, "project", None)
+    path = create(args.directory, example=args.example, force=args.force, name=name)
     kind = f"the {args.example} example" if args.example else "an empty MVPS"
     print(f"created {kind} in {path}")
     print("next steps:")
