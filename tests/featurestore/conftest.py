@@ -25,8 +25,12 @@ BACKENDS = [
 
 
 @pytest.fixture(autouse=True)
-def _logout() -> Iterator[None]:
-    """Every test starts and ends without an open project."""
+def _isolated(tmp_path, monkeypatch) -> Iterator[None]:
+    """Every test starts and ends without an open project, in an empty working
+    directory (so that no ``./mvps.toml`` of the checkout is picked up)."""
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
     mvps.logout()
     yield
     mvps.logout()
