@@ -41,7 +41,7 @@ ALL = list(WORKLOADS)
 SMOKE = ["ingest", "pit", "online", "http", "predict", "coldstart"]
 NEEDS_DATA = {"ingest", "pit", "online", "http", "predict"}
 NEEDS_FEAST = {"ingest", "pit", "online", "http", "coldstart"}
-NEEDS_MLFLOW: set[str] = set()
+NEEDS_MLFLOW = {"predict"}
 
 DEFAULT_OUTPUT = envs.BENCH_DIR / "RESULTS.md"
 SMOKE_OUTPUT = envs.BENCH_DIR / ".data" / "smoke" / "RESULTS.md"
@@ -145,7 +145,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in args.names:
         log(f"{name} (scale {args.scale:g}, {args.runs} run(s))")
         t0 = time.perf_counter()
-        section = WORKLOADS[name](ctx)
+        try:
+            section = WORKLOADS[name](ctx)
+        except Exception as exc:  # keep the other workloads; report this one as failed
+            log(f"{name} failed: {exc!r}")
+            section = {
+                "skipped": f"Failed: {type(exc).__name__}: {exc}",
+                "checks": [workloads.check(f"{name} completed", False, repr(exc)[:300])],
+            }
         section.setdefault("command", command)
         section.setdefault("date", results["header"]["date"])
         section["scale"] = args.scale

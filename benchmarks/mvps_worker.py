@@ -222,7 +222,42 @@ def _time_latencies(
     return {"single_ns": single_ns, "batch_ns": batch_ns}
 
 
+# ---------------------------------------------------------------------- prediction
+
+
+def predict_setup(spec: dict[str, Any]) -> dict[str, Any]:
+    """The online view plus the trained pipeline registered with it and deployed (the
+    deployment is started by :func:`predict_start` once the server runs)."""
+    online_setup(spec)
+    project = _login(spec)
+    fs = project.get_feature_store()
+    fv = fs.get_feature_view("online", version=1)
+    model_dir = Path(spec["home"]) / "model-files"
+    model_dir.mkdir(parents=True, exist_ok=True)
+    import shutil
+
+    shutil.copy(spec["pipeline"], model_dir / "pipeline.pkl")
+    model = (
+        project.get_model_registry()
+        .sklearn.create_model("benchmodel", feature_view=fv)
+        .save(str(model_dir))
+    )
+    model.deploy(name="benchmodel")
+    project.close()
+    return {}
+
+
+def predict_start(spec: dict[str, Any]) -> dict[str, Any]:
+    """Start the deployment on the running server and wait until it is ready."""
+    project = _login(spec)
+    project.get_model_serving().get_deployment("benchmodel").start(await_running=300)
+    project.close()
+    return {}
+
+
 WORKLOADS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "predict_setup": predict_setup,
+    "predict_start": predict_start,
     "ingest": ingest,
     "pit_setup": pit_setup,
     "pit": pit,

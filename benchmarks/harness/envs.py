@@ -19,9 +19,17 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent.parent
 REPO = BENCH_DIR.parent
 
-ENVS: dict[str, tuple[str, list[str]]] = {
-    "feast": (".venv-feast", ["feast[duckdb,redis]"]),
-    "mlflow": (".venv-mlflow", ["mlflow", "scikit-learn", "pandas", "pyarrow"]),
+
+def _sklearn_pin() -> str:
+    """The project's scikit-learn version: MLflow must unpickle the same model."""
+    from importlib.metadata import version
+
+    return f"scikit-learn=={version('scikit-learn')}"
+
+
+ENVS: dict[str, tuple[str, Callable[[], list[str]]]] = {
+    "feast": (".venv-feast", lambda: ["feast[duckdb,redis]"]),
+    "mlflow": (".venv-mlflow", lambda: ["mlflow", _sklearn_pin()]),
 }
 _STAMP = ".bench-requirements.json"
 
@@ -32,7 +40,7 @@ def env_dir(name: str) -> Path:
 
 def python(name: str) -> str:
     """The interpreter of environment ``name`` (``mvps`` is the running one)."""
-    if name == "mvps":
+    if name in ("mvps", "loadgen"):
         return sys.executable
     return str(env_dir(name) / "bin" / "python")
 
@@ -40,7 +48,7 @@ def python(name: str) -> str:
 def ensure_env(name: str, log: Callable[[str], None] = print) -> str:
     """Create environment ``name`` unless it is there with the same requirements."""
     directory = env_dir(name)
-    requirements = ENVS[name][1]
+    requirements = ENVS[name][1]()
     stamp = directory / _STAMP
     exe = directory / "bin" / "python"
     if exe.exists() and stamp.exists() and json.loads(stamp.read_text()) == requirements:

@@ -15,6 +15,7 @@ WORKER_MODULES = {
     "mvps": "benchmarks.mvps_worker",
     "feast": "benchmarks.feast_worker",
     "mlflow": "benchmarks.mlflow_worker",
+    "loadgen": "benchmarks.harness.loadgen",
 }
 
 
