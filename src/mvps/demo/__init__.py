@@ -226,8 +226,25 @@ def run_demo(
     With ``ui=True`` the stakeholder app is served on ``host:port`` (default 7860, or
     a free port) and this call blocks until Ctrl-C; the deployment and the model
     server it started are stopped before it returns. With ``ui=False`` they are
-    stopped right after the test prediction.
+    stopped right after the test prediction. SIGTERM is treated like Ctrl-C, so a
+    terminated demo also stops what it started.
     """
+    with _interrupt_on_sigterm():
+        return _run(directory, scale, seed, ui, host, port, home, project, config, out)
+
+
+def _run(
+    directory: str | os.PathLike[str],
+    scale: float,
+    seed: int,
+    ui: bool,
+    host: str,
+    port: int | None,
+    home: str | None,
+    project: str | None,
+    config: str | None,
+    out: Callable[[str], None],
+) -> DemoResult:
     import mvps
     from mvps.template import create
 
@@ -349,19 +366,20 @@ def run_demo(
             result.app_url = app_module.launch(app, host=host, port=app_port, block=False)
         _summary(out, result, proj, running=True)
         out("press Ctrl-C to stop")
-        with _interrupt_on_sigterm(), contextlib.suppress(KeyboardInterrupt):
+        with contextlib.suppress(KeyboardInterrupt):
             app.block_thread()
         out("stopping the app, the deployment and the model server")
         return result
     finally:
-        if app is not None:
-            with contextlib.suppress(Exception):
-                app.close()
-        if deployment is not None:
-            with contextlib.suppress(Exception):
-                deployment.stop(await_stopped=30)
-        if not server_was_running:
-            process.stop_server(proj)
+        with _signals_ignored():  # a second Ctrl-C must not leave the model server behind
+            if app is not None:
+                with contextlib.suppress(Exception):
+                    app.close()
+            if deployment is not None:
+                with contextlib.suppress(Exception):
+                    deployment.stop(await_stopped=30)
+            if not server_was_running:
+                process.stop_server(proj)
 
 
 @contextlib.contextmanager
@@ -379,6 +397,20 @@ def _interrupt_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C and SIGTERM while the demo stops what it started (a few seconds)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _example_instance(fs: Any, predictions: Any, loans: ModuleType) -> dict[str, Any]:
