@@ -54,7 +54,7 @@ def test_zipcode_of_a_series_is_vectorised_and_keeps_index_and_name():
     assert result.name == "address"
     assert list(result.index) == [10, 11, 12, 13]
     assert result.tolist() == ["22690", NO_ZIPCODE, NO_ZIPCODE, "70466"]
-    assert result.dtype == "str"
+    assert pd.api.types.is_string_dtype(result)
 
 
 def test_zipcode_of_an_object_series():

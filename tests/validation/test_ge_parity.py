@@ -357,6 +357,11 @@ def test_native_matches_great_expectations(
     assert not ge["exception_info"].get("raised_exception"), ge["exception_info"]
     assert not native["exception_info"]["raised_exception"], native["exception_info"]
     assert native["success"] == ge["success"]
+    if "observed_value" in native["result"] and "element_count" in ge["result"]:
+        # GE on pandas < 3 checks an object (text) column's type value by value; the
+        # native engine reads the column's Arrow type. Only the verdict is comparable.
+        assert native["result"]["observed_value"] in ("str", "string")
+        return
     for key in COMPARED_KEYS:
         assert (key in native["result"]) == (key in ge["result"]), key
         if key == "partial_unexpected_counts" and None in native["result"].get(

@@ -76,29 +76,33 @@ LABEL = "loan_status"
 _TIMESTAMP: Final = "datetime64[us, UTC]"
 
 #: Columns and dtypes of ``LendingData.loans`` (and of the ``loans-*.csv`` files).
-LOAN_DTYPES: dict[str, str] = {
+# pandas 3 has a ``str`` dtype; before it, text is an object column (and casting to
+# "str" would turn missing values into the text "None").
+_TEXT: Any = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+
+LOAN_DTYPES: dict[str, Any] = {
     "id": "int64",
     "loan_amnt": "float64",
-    "term": "str",
+    "term": _TEXT,
     "int_rate": "float64",
     "installment": "float64",
-    "grade": "str",
-    "sub_grade": "str",
+    "grade": _TEXT,
+    "sub_grade": _TEXT,
     "issue_d": _TIMESTAMP,
-    "loan_status": "str",
-    "purpose": "str",
-    "title": "str",
-    "address": "str",
+    "loan_status": _TEXT,
+    "purpose": _TEXT,
+    "title": _TEXT,
+    "address": _TEXT,
 }
 
 #: Columns and dtypes of ``LendingData.applicants`` (and of the ``applicants-*.csv`` files).
-APPLICANT_DTYPES: dict[str, str] = {
+APPLICANT_DTYPES: dict[str, Any] = {
     "id": "int64",
-    "emp_title": "str",
-    "emp_length": "str",
-    "home_ownership": "str",
+    "emp_title": _TEXT,
+    "emp_length": _TEXT,
+    "home_ownership": _TEXT,
     "annual_inc": "float64",
-    "verification_status": "str",
+    "verification_status": _TEXT,
     "dti": "float64",
     "earliest_cr_line": _TIMESTAMP,
     "open_acc": "int64",
@@ -106,8 +110,8 @@ APPLICANT_DTYPES: dict[str, str] = {
     "revol_bal": "float64",
     "revol_util": "float64",
     "total_acc": "int64",
-    "initial_list_status": "str",
-    "application_type": "str",
+    "initial_list_status": _TEXT,
+    "application_type": _TEXT,
     "mort_acc": "float64",
     "pub_rec_bankruptcies": "float64",
     "report_d": _TIMESTAMP,
@@ -525,8 +529,12 @@ def _draw(rng: np.random.Generator, n: int) -> dict[str, Any]:
 
 
 def _series(array: pa.Array) -> pd.Series:
-    """A pyarrow string array as a pandas ``str`` Series (nulls become NaN)."""
-    return pd.Series(array.to_pandas(), dtype="str")
+    """A pyarrow string array as a pandas string Series (nulls stay missing).
+
+    pandas 2 has no ``str`` dtype: converting with ``dtype="str"`` there would turn
+    nulls into the text "None", so the column keeps pandas' own string representation.
+    """
+    return pd.Series(array.to_pandas())
 
 
 def _take(values: Sequence[str], codes: np.ndarray, missing: np.ndarray | None = None) -> pa.Array:
