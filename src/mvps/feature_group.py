@@ -222,6 +222,14 @@ class FeatureGroup:
                 "with fs.get_feature_group(...)"
             )
 
+    def _stored_twin(self) -> FeatureGroup | None:
+        """The stored group of the same name and version, for an unsaved handle
+        (``create_feature_group`` of an existing version)."""
+        if self.version is None:
+            return None
+        obj = self._catalog.get(KIND, self.name, int(self.version))
+        return None if obj is None else FeatureGroup._from_catalog(self._fs, obj)
+
     def _persist(self) -> None:
         """Store the definition in the catalog (first insert/save)."""
         if self._expectation_suite is not None:
@@ -616,6 +624,9 @@ class FeatureGroup:
     ) -> pa.Table:
         self._check_alive()
         if not self._saved:
+            stored = self._stored_twin()
+            if stored is not None:
+                return stored._read_arrow(wallclock_time, online, version)
             raise NotFound(f"feature group {self.name!r} has no data yet; insert a dataframe first")
         if online:
             if not self.online_enabled:

@@ -100,7 +100,10 @@ class FeatureStore:
     ) -> FeatureGroup:
         """A new feature group (persisted on its first ``insert()``/``save()``).
 
-        ``version=None`` takes the next free version when it is persisted.
+        ``version=None`` takes the next free version when it is persisted. As in
+        Hopsworks, naming a version that exists already is not an error until the new
+        definition is saved: ``insert()``/``save()`` then raise ``AlreadyExists``
+        (naming the next free version), while ``read()`` reads the stored group.
         """
         if embedding_index is not None:
             raise InvalidInput(
@@ -109,20 +112,26 @@ class FeatureStore:
             )
         v = parse_version(version)
         nm = frames.check_identifier(frames.normalize_name(name), "feature group name")
-        if v is not None and self._project.catalog.get(FG_KIND, nm, v) is not None:
-            raise AlreadyExists(
-                f"feature group {nm!r} version {v} exists already; get it with "
-                f"fs.get_feature_group({nm!r}, {v}) or create version "
-                f"{self._project.catalog.next_version(FG_KIND, nm)}"
-            )
         return FeatureGroup(
-            self, nm, v, description=description, online_enabled=online_enabled,
-            primary_key=primary_key, event_time=event_time, partition_key=partition_key,
-            foreign_key=foreign_key, features=features, statistics_config=statistics_config,
-            expectation_suite=expectation_suite, parents=parents,
+            self,
+            nm,
+            v,
+            description=description,
+            online_enabled=online_enabled,
+            primary_key=primary_key,
+            event_time=event_time,
+            partition_key=partition_key,
+            foreign_key=foreign_key,
+            features=features,
+            statistics_config=statistics_config,
+            expectation_suite=expectation_suite,
+            parents=parents,
             transformation_functions=transformation_functions,
-            time_travel_format=time_travel_format, hudi_precombine_key=hudi_precombine_key,
-            stream=stream, online_config=online_config, topic_name=topic_name,
+            time_travel_format=time_travel_format,
+            hudi_precombine_key=hudi_precombine_key,
+            stream=stream,
+            online_config=online_config,
+            topic_name=topic_name,
             notification_topic_name=notification_topic_name,
         )
 
@@ -162,10 +171,17 @@ class FeatureStore:
     def get_feature_groups(self, name: str | None = None) -> list[FeatureGroup]:
         """All versions of ``name`` (all groups when ``name`` is None)."""
         nm = frames.normalize_name(name) if name else None
-        return [FeatureGroup._from_catalog(self, o) for o in self._project.catalog.list(FG_KIND, nm)]
+        return [
+            FeatureGroup._from_catalog(self, o) for o in self._project.catalog.list(FG_KIND, nm)
+        ]
 
-    def create_new_version(self, feature_group: FeatureGroup, features: Sequence[Any] | None = None,
-                           backfill: bool = True, transform: Any = None) -> FeatureGroup:
+    def create_new_version(
+        self,
+        feature_group: FeatureGroup,
+        features: Sequence[Any] | None = None,
+        backfill: bool = True,
+        transform: Any = None,
+    ) -> FeatureGroup:
         """Create version N+1 of a group with a new schema and backfill it from version N.
 
         ``features`` is the new schema (default: the old one); ``transform(df) -> df``
@@ -204,24 +220,45 @@ class FeatureStore:
 
     # ------------------------------------------------------------------ feature views
 
-    def create_feature_view(self, name: str, query: Query, version: Any = None, description: str = "",
-                            labels: Sequence[str] | None = None,
-                            inference_helper_columns: Sequence[str] | None = None,
-                            training_helper_columns: Sequence[str] | None = None,
-                            transformation_functions: Any = None, logging_enabled: bool = False,
-                            **kwargs: Any) -> FeatureView:
+    def create_feature_view(
+        self,
+        name: str,
+        query: Query,
+        version: Any = None,
+        description: str = "",
+        labels: Sequence[str] | None = None,
+        inference_helper_columns: Sequence[str] | None = None,
+        training_helper_columns: Sequence[str] | None = None,
+        transformation_functions: Any = None,
+        logging_enabled: bool = False,
+        **kwargs: Any,
+    ) -> FeatureView:
         from mvps.feature_view import FeatureView
 
         return FeatureView._create(
-            self, name, query, parse_version(version), description, labels,
-            inference_helper_columns, training_helper_columns, transformation_functions,
+            self,
+            name,
+            query,
+            parse_version(version),
+            description,
+            labels,
+            inference_helper_columns,
+            training_helper_columns,
+            transformation_functions,
         )
 
-    def get_or_create_feature_view(self, name: str, query: Query, version: Any, description: str = "",
-                                   labels: Sequence[str] | None = None,
-                                   inference_helper_columns: Sequence[str] | None = None,
-                                   training_helper_columns: Sequence[str] | None = None,
-                                   transformation_functions: Any = None, **kwargs: Any) -> FeatureView:
+    def get_or_create_feature_view(
+        self,
+        name: str,
+        query: Query,
+        version: Any,
+        description: str = "",
+        labels: Sequence[str] | None = None,
+        inference_helper_columns: Sequence[str] | None = None,
+        training_helper_columns: Sequence[str] | None = None,
+        transformation_functions: Any = None,
+        **kwargs: Any,
+    ) -> FeatureView:
         from mvps.feature_view import KIND as FV_KIND
 
         v = parse_version(version)
@@ -231,7 +268,13 @@ class FeatureStore:
         if self._project.catalog.get(FV_KIND, nm, v) is not None:
             return self.get_feature_view(nm, v)
         return self.create_feature_view(
-            nm, query, v, description, labels, inference_helper_columns, training_helper_columns,
+            nm,
+            query,
+            v,
+            description,
+            labels,
+            inference_helper_columns,
+            training_helper_columns,
             transformation_functions,
         )
 
@@ -241,7 +284,9 @@ class FeatureStore:
 
         v = parse_version(version)
         if v is None:
-            warnings.warn(f"no version given for feature view {name!r}; using version 1", stacklevel=2)
+            warnings.warn(
+                f"no version given for feature view {name!r}; using version 1", stacklevel=2
+            )
             v = 1
         obj = self._project.catalog.require(FV_KIND, frames.normalize_name(name), v)
         return FeatureView._from_catalog(self, obj)
@@ -255,7 +300,9 @@ class FeatureStore:
 
     # ------------------------------------------------------------------ transformations
 
-    def create_transformation_function(self, transformation_function: Any, version: Any = None, **kwargs: Any) -> Any:
+    def create_transformation_function(
+        self, transformation_function: Any, version: Any = None, **kwargs: Any
+    ) -> Any:
         from mvps.transformation import TransformationFunction
 
         return TransformationFunction(self, transformation_function, parse_version(version))
@@ -272,8 +319,13 @@ class FeatureStore:
 
     # ------------------------------------------------------------------ SQL
 
-    def sql(self, query: str, dataframe_type: str = "default", online: bool = False,
-            read_options: dict[str, Any] | None = None) -> Any:
+    def sql(
+        self,
+        query: str,
+        dataframe_type: str = "default",
+        online: bool = False,
+        read_options: dict[str, Any] | None = None,
+    ) -> Any:
         """Run SQL over the feature groups' latest offline data (DuckDB dialect); each
         group is a table named ``<name>_<version>``."""
         import duckdb

@@ -252,11 +252,14 @@ def test_get_or_create_does_not_update_an_existing_definition(efs):
         efs.get_or_create_feature_group("trans", version=None)
 
 
-def test_creating_an_existing_version_fails(efs):
+def test_creating_an_existing_version_fails_when_saved(efs):
     make_fg(efs, online=False).insert(frame([1], [1], [1.0]))
+    again = make_fg(efs, version=1)  # lazy, as in Hopsworks: nothing is checked yet
+    assert list(again.read()["id"]) == [1]  # reads see the stored group
     with pytest.raises(AlreadyExists, match="exists already") as err:
-        make_fg(efs, version=1)
+        again.insert(frame([2], [2], [2.0]))
     assert "version 2" in str(err.value)  # the message names the next free version
+    assert list(efs.get_feature_group("trans", 1).read()["id"]) == [1]
 
 
 def test_lazy_creation_until_save(efs, embedded):
