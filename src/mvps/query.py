@@ -591,6 +591,11 @@ class _Compiler:
             self.sources[rel] = self.spine
             return rel
         if self.online:
+            if not fg.online_enabled:
+                raise InvalidInput(
+                    f"feature group {fg.name!r} is not online-enabled, so the query cannot read "
+                    "the online store; read it offline (online=False)"
+                )
             fg.sync_online()
             self.sources[rel] = fg._fill_defaults(
                 fg._project.online.scan(fg._table, fg.arrow_schema)
@@ -604,8 +609,10 @@ class _Compiler:
             return rel
         if table in self.versions_in:
             version = self.versions_in[table]
-        elif wall is not None:
+        elif wall is not None and offline.version(table) is not None:
             version = offline.version_at(table, wall)
+        elif wall is not None:
+            version = None  # no data yet: an empty table, as fg.read(wallclock_time=...) gives
         else:
             version = offline.version(table)
         self.versions[table] = version

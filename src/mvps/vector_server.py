@@ -10,6 +10,7 @@ builds no dataframes. Transformations run through their scalar implementations.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +84,7 @@ class ServingPlan:
         self.fv = fv
         self.online = fv._fs._project.online
         self.lookups: list[_Lookup] = []
+        self._warned: set[str] = set()
         self.required: list[str] = []
         self.optional: set[str] = set()
         self._build(fv.query, None, "", {})
@@ -110,6 +112,16 @@ class ServingPlan:
                 fv._bind_stats(u, stats)
             self.mdts.append(u)
         self.transformed_names = self._transformed_names()
+        self.numeric: dict[str, str] = {}
+        for c in fv._columns:
+            fam = _numeric_family(c.type)
+            if fam:
+                self.numeric[c.name] = fam
+        for u in self.mdts:
+            for n in u.output_column_names(len(u.return_types)):
+                fam = _numeric_family(u.return_types[0])
+                if fam:
+                    self.numeric[n] = fam
         # on-demand transformations of the groups whose outputs are in the vector
         self.odts: list[tuple[HopsworksUdf, list[str]]] = []
         for fg in fv.query.featuregroups:
@@ -278,6 +290,13 @@ class ServingPlan:
                 i = index.get(k)
                 if i is not None:
                     values[i] = v
+                elif k not in self._warned:
+                    self._warned.add(k)
+                    warnings.warn(
+                        f"passed feature {k!r} is not a feature of feature view "
+                        f"'{self.fv.name}' and is ignored; its features are {self.names}",
+                        stacklevel=4,
+                    )
         if self.odts and request_parameters:
             self._on_demand(values, request_parameters, context)
         if transform and self.mdts:
@@ -370,7 +389,7 @@ class ServingPlan:
         if rt in ("pandas", "polars", "pyarrow"):
             import pandas as pd
 
-            df = pd.DataFrame(rows, columns=names)
+            df = self._typed_frame(pd, rows, names)
             if rt == "pandas":
                 return df
             import pyarrow as pa
@@ -384,6 +403,21 @@ class ServingPlan:
         raise InvalidInput(
             f"unknown return_type {return_type!r}; use 'list', 'numpy', 'pandas' or 'polars'"
         )
+
+    def _typed_frame(self, pd: Any, rows: list[list[Any]], names: list[str]) -> Any:
+        """A DataFrame with the dtypes training data has: missing numbers are NaN (not
+        None in an object column), so a model sees what it was trained on."""
+        df = pd.DataFrame(rows, columns=names)
+        for name in names:
+            family = self.numeric.get(name)
+            if family is None or df[name].dtype != object:
+                continue
+            col = df[name]
+            if family == "int" and not col.isna().any():
+                df[name] = col.astype("int64")
+            else:
+                df[name] = pd.to_numeric(col, errors="coerce").astype("float64")
+        return df
 
     def helpers(self, entries: list[dict[str, Any]], return_type: str, single: bool) -> Any:
         out: list[list[Any]] = []
@@ -422,3 +456,12 @@ class ServingPlan:
                 break
         x, _ = self.fv._transform_tables(table, None, stats, context)
         return frames.from_arrow(x, return_type or "pandas")
+
+
+def _numeric_family(hive: str | None) -> str | None:
+    t = (hive or "").lower()
+    if t in ("int", "bigint", "tinyint", "smallint"):
+        return "int"
+    if t in ("float", "double") or t.startswith("decimal"):
+        return "float"
+    return None

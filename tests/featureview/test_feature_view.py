@@ -320,3 +320,35 @@ def test_bad_input(fs, fv, loan_groups):
     with pytest.raises(InvalidInput):
         fv.train_test_split(test_size=0)
     assert len(fv.get_training_datasets()) == tds_before  # bad input stores nothing
+
+
+def test_pandas_vector_has_training_dtypes(fv):
+    df = fv.get_feature_vector({"id": 4}, allow_missing=True, return_type="pandas")
+    x, _ = fv.training_data()
+    assert df["annual_inc"].dtype == x["annual_inc"].dtype == "float64"
+    assert np.isnan(df["annual_inc"][0])
+
+
+def test_unknown_passed_feature_warns(fv):
+    with pytest.warns(UserWarning, match="not a feature"):
+        fv.get_feature_vector({"id": 1}, passed_features={"zip_cod": "12345"})
+
+
+def test_online_query_needs_online_groups(fs):
+    off = fs.create_feature_group("offline_only", version=1, primary_key=["id"])
+    off.insert(pd.DataFrame({"id": [1], "v": [1.0]}))
+    with pytest.raises(InvalidInput, match="not online-enabled"):
+        off.select_all().read(online=True)
+
+
+def test_as_of_on_group_without_data_is_empty(fs):
+    from mvps.feature import Feature
+
+    empty = fs.create_feature_group(
+        "declared_only",
+        version=1,
+        primary_key=["id"],
+        features=[Feature("id", "bigint"), Feature("v", "double")],
+    )
+    empty.save()
+    assert len(empty.select_all().as_of("2024-01-01").read()) == 0
