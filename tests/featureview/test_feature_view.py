@@ -323,7 +323,7 @@ def test_bad_input(fs, fv, loan_groups):
 
 
 def test_pandas_vector_has_training_dtypes(fv):
-    df = fv.get_feature_vector({"id": 4}, allow_missing=True, return_type="pandas")
+    df = fv.get_feature_vector({"id": 42}, allow_missing=True, return_type="pandas")
     x, _ = fv.training_data()
     assert df["annual_inc"].dtype == x["annual_inc"].dtype == "float64"
     assert np.isnan(df["annual_inc"][0])
