@@ -64,7 +64,10 @@ def to_arrow(data: Any, columns: Sequence[str] | None = None) -> pa.Table:
 
         if isinstance(data, pd.Series):
             data = data.to_frame()
-        # A default RangeIndex carries no data; anything else would be a hidden column.
+        # A named index (e.g. after set_index("id")) is data: it becomes columns. An
+        # unnamed index is row numbering (a RangeIndex, or what filtering left of one).
+        if any(n is not None for n in data.index.names):
+            data = data.reset_index()
         return pa.Table.from_pandas(data, preserve_index=False)
     if mod == "polars":
         return data.to_arrow()
