@@ -18,7 +18,7 @@ def test_readme_examples_run(home, capsys):
     assert len(blocks) >= 3
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+        exec(compile(block, "README.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert "loan_status" in out
     fv = namespace["fv"]

@@ -64,8 +64,11 @@ def _load(path: Path) -> dict[str, Any]:
         raise InvalidInput(f"cannot read config file {path}: {exc}") from exc
 
 
-def resolve(project: str | None = None, home: str | os.PathLike[str] | None = None,
-            config: str | os.PathLike[str] | None = None) -> ProjectConfig:
+def resolve(
+    project: str | None = None,
+    home: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+) -> ProjectConfig:
     """Resolve the project's location and backends (see the module docstring)."""
     cfg_path: Path | None = None
     if config is not None:

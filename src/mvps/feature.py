@@ -169,15 +169,15 @@ class Logic:
     right: Filter | Logic | None = None
 
     @classmethod
-    def And(cls, left: Filter | Logic, right: Filter | Logic) -> Logic:  # noqa: N802
+    def And(cls, left: Filter | Logic, right: Filter | Logic) -> Logic:
         return cls(cls.AND, left, right)
 
     @classmethod
-    def Or(cls, left: Filter | Logic, right: Filter | Logic) -> Logic:  # noqa: N802
+    def Or(cls, left: Filter | Logic, right: Filter | Logic) -> Logic:
         return cls(cls.OR, left, right)
 
     @classmethod
-    def Single(cls, left: Filter) -> Logic:  # noqa: N802
+    def Single(cls, left: Filter) -> Logic:
         return cls(cls.SINGLE, left, None)
 
     def __and__(self, other: Filter | Logic) -> Logic:
@@ -246,7 +246,9 @@ def compile_filter(f: Filter | Logic, column_sql: Any) -> CompiledFilter:
         right = compile_filter(f.right, column_sql)
         return CompiledFilter(f"({left.sql} {f.type} {right.sql})", left.params + right.params)
     if not isinstance(f, Filter):
-        raise InvalidInput(f"expected a Filter or Logic (e.g. fg.amount > 10), got {type(f).__name__}")
+        raise InvalidInput(
+            f"expected a Filter or Logic (e.g. fg.amount > 10), got {type(f).__name__}"
+        )
     col = column_sql(f.feature)
     value = f.value
     if isinstance(value, Feature):

@@ -164,7 +164,9 @@ def login(
         return _current
 
 
-def create_project(name: str, description: str | None = None, feature_store_topic: str | None = None) -> Project:
+def create_project(
+    name: str, description: str | None = None, feature_store_topic: str | None = None
+) -> Project:
     """Create (or open) the project ``name`` in the current home and return it."""
     return login(project=name)
 

@@ -112,8 +112,8 @@ def assign_splits(table: pa.Table, spec: SplitSpec, event_time: str | None) -> d
     if spec.kind == "random":
         rng = np.random.default_rng(spec.seed)
         perm = rng.permutation(n)
-        n_test = int(round(n * (spec.test_size or 0)))
-        n_val = int(round(n * (spec.validation_size or 0)))
+        n_test = round(n * (spec.test_size or 0))
+        n_val = round(n * (spec.validation_size or 0))
         parts = {
             TEST: perm[:n_test],
             VALIDATION: perm[n_test : n_test + n_val],
