@@ -70,9 +70,12 @@ class Project:
         return self.name
 
     def get_url(self) -> str:
-        """Where to look at the project: the web UI address when ``mvps ui`` is running
-        on the default port is ``http://127.0.0.1:8765/``; the project directory otherwise."""
-        return f"file://{self.path}"
+        """Where to look at the project: the web UI of its running ``mvps serve`` (for
+        example ``http://127.0.0.1:8765/``), else the project directory as a file URL."""
+        from mvps.serving.process import server_url
+
+        url = server_url(self)
+        return f"{url.rstrip('/')}/" if url else f"file://{self.path}"
 
     def __repr__(self) -> str:
         return f"Project({self.name!r}, {str(self.path)!r})"
