@@ -13,7 +13,8 @@ def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", text, flags=re.S)
 
 
-def test_readme_examples_run(home, capsys):
+def test_readme_examples_run(home, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     blocks = python_blocks()
     assert len(blocks) >= 3
     namespace: dict[str, object] = {}
