@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from benchmarks.harness import data, envs, serving
+from benchmarks.harness import data, envs, runner, serving
 from benchmarks.harness.common import frame_checksum, percentile
 from benchmarks.harness.runner import WorkerError, run_worker
 from benchmarks.harness.serving import free_port
@@ -153,6 +153,8 @@ def alternate(
     out: dict[str, list[dict[str, Any]]] = {label: [] for label, _, _ in systems}
     for r in range(runs):
         for label, system, make_spec in systems:
+            if _resource_failure(out[label]):
+                continue  # it hit the memory or time limit: once is enough
             ctx.log(f"  run {r + 1}/{runs}: {label}")
             try:
                 res = run_worker(system, make_spec(r))
@@ -310,73 +312,64 @@ def ingest(ctx: Context) -> dict[str, Any]:
 # ---------------------------------------------------------------------- 2. point in time
 
 
-def pit(ctx: Context) -> dict[str, Any]:
-    """Point-in-time training data: spine 1M x two groups of 10M rows."""
-    tables = ctx.manifest["tables"]
-    chunks = 10
-    setups: dict[str, Any] = {}
+PIT_LABELS = {
+    "mvps": "mvps `fv.training_data()`",
+    "duck": "Feast `get_historical_features` (DuckDB)",
+    "dask": "Feast `get_historical_features` (Dask, the default)",
+    "read": "mvps `query.read()`",
+    "chunk": "mvps `fv.training_data()`, groups written in {chunks} inserts",
+}
+PIT_CHUNKS = 10
 
-    base = ctx.work / "pit"
-    shutil.rmtree(base, ignore_errors=True)
+
+def _pit_round(
+    ctx: Context, base: Path, files: dict[str, str], keys: Sequence[str]
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, Any]]:
+    """Set up the systems named by ``keys`` under ``base`` and run them alternately."""
     setup_specs: dict[str, tuple[str, dict[str, Any]]] = {
         "mvps": ("mvps", {"home": str(base / "mvps")}),
-        "mvps-chunked": ("mvps", {"home": str(base / "mvps-chunked"), "chunks": chunks}),
+        "read": ("mvps", {"home": str(base / "mvps")}),
+        "chunk": ("mvps", {"home": str(base / "mvps-chunked"), "chunks": PIT_CHUNKS}),
+        "duck": ("feast", {"repo": str(base / "feast-duckdb"), "offline": "duckdb"}),
+        "dask": ("feast", {"repo": str(base / "feast-dask"), "offline": "dask"}),
     }
-    if ctx.peers:
-        for offline in ("duckdb", "dask"):
-            setup_specs[f"feast-{offline}"] = (
-                "feast",
-                {"repo": str(base / f"feast-{offline}"), "offline": offline},
-            )
-    for name, (system, spec) in setup_specs.items():
-        if ctx.smoke:  # one process per system: setup, then the measurement
-            continue
-        ctx.log(f"  setup: {name}")
-        setups[name] = run_worker(system, {**spec, "workload": "pit_setup", "files": ctx.files})
+    setups: dict[str, Any] = {}
+    done: set[str] = set()
+    for key in keys:
+        system, spec = setup_specs[key]
+        target = spec.get("home") or spec.get("repo")
+        if ctx.smoke or key == "read" or target in done:
+            continue  # smoke: setup and measurement in one process
+        done.add(str(target))
+        ctx.log(f"  setup: {key}")
+        setups[key] = run_worker(system, {**spec, "workload": "pit_setup", "files": files})
 
-    def spec_of(name: str, api: str = "training_data") -> Callable[[int], dict[str, Any]]:
-        _, spec = setup_specs[name]
+    def make(key: str) -> Callable[[int], dict[str, Any]]:
+        system, spec = setup_specs[key]
+        api = "query" if key == "read" else "training_data"
         return lambda r: {
             **spec,
             "workload": "pit",
             "api": api,
-            "files": ctx.files,
-            "with_setup": ctx.smoke and (r == 0 and api == "training_data"),
+            "files": files,
+            "with_setup": ctx.smoke and r == 0 and key != "read",
         }
 
-    def mvps_spec(name: str, api: str = "training_data") -> Callable[[int], dict[str, Any]]:
-        return spec_of(name, api)
+    systems = [(PIT_LABELS[k].format(chunks=PIT_CHUNKS), setup_specs[k][0], make(k)) for k in keys]
+    return alternate(ctx, systems, ctx.runs), setups
 
-    def feast_spec(offline: str) -> Callable[[int], dict[str, Any]]:
-        return spec_of(f"feast-{offline}")
 
-    labels = {
-        "mvps": "mvps `fv.training_data()`",
-        "duck": "Feast `get_historical_features` (DuckDB)",
-        "dask": "Feast `get_historical_features` (Dask, the default)",
-        "read": "mvps `query.read()`",
-        "chunk": f"mvps `fv.training_data()`, groups written in {chunks} inserts",
-    }
-    systems: list[tuple[str, str, Callable[[int], dict[str, Any]]]] = [
-        (labels["mvps"], "mvps", mvps_spec("mvps"))
-    ]
-    if ctx.peers:
-        systems.append((labels["duck"], "feast", feast_spec("duckdb")))
-        systems.append((labels["dask"], "feast", feast_spec("dask")))
-    systems.append((labels["read"], "mvps", mvps_spec("mvps", "query")))
-    systems.append((labels["chunk"], "mvps", mvps_spec("mvps-chunked")))
-    res = alternate(ctx, systems, ctx.runs)
-
-    table_rows = []
+def _pit_rows(res: dict[str, list[dict[str, Any]]], suffix: str = "") -> list[list[str]]:
+    rows = []
     for label, results in res.items():
         good = ok_runs(results)
         if not good:
-            table_rows.append([label, "failed: " + first_error(results), *[""] * 6])
+            rows.append([label + suffix, "failed: " + first_error(results), *[""] * 6])
             continue
         g = good[0]
-        table_rows.append(
+        rows.append(
             [
-                label,
+                label + suffix,
                 *wall_cells([r["seconds"] for r in good]),
                 fmt_mb(peak(results)),
                 fmt_n(g["rows"]),
@@ -384,58 +377,98 @@ def pit(ctx: Context) -> dict[str, Any]:
                 g["checksum"],
             ]
         )
+    return rows
 
+
+def _pit_checks(
+    res: dict[str, list[dict[str, Any]]], spine_rows: int, suffix: str = ""
+) -> list[dict[str, Any]]:
+    labels = {k: v.format(chunks=PIT_CHUNKS) for k, v in PIT_LABELS.items()}
     checks = []
-    mv = ok_runs(res[labels["mvps"]])
-    ref = mv[0] if mv else None
-    spine_rows = tables["spine"]["rows"]
-    if ref:
+    mv = ok_runs(res.get(labels["mvps"], []))
+    if not mv:
+        return [check(f"mvps completed{suffix}", False, first_error(res.get(labels["mvps"], [])))]
+    ref = mv[0]
+    checks.append(
+        check(
+            f"mvps returns one row per spine row{suffix}",
+            ref["rows"] == spine_rows,
+            f"{ref['rows']:,} of {spine_rows:,}",
+        )
+    )
+    for key in ("read", "chunk", "duck"):
+        if labels[key] not in res:
+            continue
+        other = ok_runs(res[labels[key]])
+        if not other:
+            checks.append(
+                check(f"{labels[key]} completed{suffix}", False, first_error(res[labels[key]]))
+            )
+            continue
+        o = other[0]
         checks.append(
             check(
-                "mvps returns one row per spine row",
-                ref["rows"] == spine_rows,
-                f"{ref['rows']:,} of {spine_rows:,}",
+                f"{labels[key]}: same rows and checksum as mvps{suffix}",
+                (o["rows"], o["checksum"]) == (ref["rows"], ref["checksum"]),
+                f"{o['rows']:,} rows, {o['checksum']} vs {ref['rows']:,} rows, {ref['checksum']}",
             )
         )
-        for key in ("read", "chunk", "duck"):
-            if labels[key] not in res:
-                continue
-            other = ok_runs(res[labels[key]])
-            if not other:
-                checks.append(
-                    check(f"{labels[key]} completed", False, first_error(res[labels[key]]))
-                )
-                continue
+    if labels["dask"] in res:
+        other = ok_runs(res[labels["dask"]])
+        if other:
             o = other[0]
+            same = (
+                o["rows"] == ref["rows"] - ref["unmatched"]
+                and o["checksum"] == ref["matched_checksum"]
+            )
             checks.append(
                 check(
-                    f"{labels[key]}: same rows and checksum as mvps",
-                    (o["rows"], o["checksum"]) == (ref["rows"], ref["checksum"]),
-                    f"{o['rows']:,} rows, {o['checksum']} vs {ref['rows']:,} rows, {ref['checksum']}",
+                    f"{labels['dask']}{suffix}: drops the {ref['unmatched']:,} spine rows "
+                    "without an earlier row in some group; the other rows equal mvps'",
+                    same,
+                    f"{o['rows']:,} rows ({ref['rows'] - o['rows']:,} fewer), checksum "
+                    f"{o['checksum']} vs mvps' matched rows {ref['matched_checksum']}",
+                    known=same,
                 )
             )
-        if labels["dask"] in res:
-            other = ok_runs(res[labels["dask"]])
-            if other:
-                o = other[0]
-                same_matched = (
-                    o["rows"] == ref["rows"] - ref["unmatched"]
-                    and o["checksum"] == ref["matched_checksum"]
+        elif not _resource_failure(res[labels["dask"]]):
+            checks.append(
+                check(
+                    f"{labels['dask']} completed{suffix}", False, first_error(res[labels["dask"]])
                 )
-                checks.append(
-                    check(
-                        f"{labels['dask']}: drops the {ref['unmatched']:,} spine rows without "
-                        "an earlier row in some group; the other rows equal mvps'",
-                        same_matched,
-                        f"{o['rows']:,} rows ({ref['rows'] - o['rows']:,} fewer), "
-                        f"checksum {o['checksum']} vs mvps' matched rows {ref['matched_checksum']}",
-                        known=same_matched,
-                    )
-                )
-            else:
-                checks.append(
-                    check(f"{labels['dask']} completed", False, first_error(res[labels["dask"]]))
-                )
+            )
+    return checks
+
+
+def _resource_failure(results: list[dict[str, Any]]) -> bool:
+    """The runs failed because the worker hit the memory or time limit."""
+    return bool(results) and not ok_runs(results) and "stopped:" in first_error(results)
+
+
+def pit(ctx: Context) -> dict[str, Any]:
+    """Point-in-time training data: spine 1M x two groups of 10M rows."""
+    tables = ctx.manifest["tables"]
+    base = ctx.work / "pit"
+    shutil.rmtree(base, ignore_errors=True)
+    keys = ["mvps", *(["duck", "dask"] if ctx.peers else []), "read", "chunk"]
+    res, setups = _pit_round(ctx, base, ctx.files, keys)
+    shutil.rmtree(base, ignore_errors=True)
+    labels = {k: v.format(chunks=PIT_CHUNKS) for k, v in PIT_LABELS.items()}
+    table_rows = _pit_rows(res)
+    checks = _pit_checks(res, tables["spine"]["rows"])
+
+    # the Dask store may not fit the machine at full scale: compare it at a tenth
+    fallback: dict[str, list[dict[str, Any]]] = {}
+    small = round(ctx.scale / 10, 6)
+    if ctx.peers and _resource_failure(res[labels["dask"]]) and small >= 0.01:
+        ctx.log(f"  Feast Dask did not complete; comparing it at scale {small:g}")
+        manifest = data.ensure(small, log=ctx.log)
+        files = {t: data.path(manifest, t) for t in manifest["tables"]}
+        fallback, _ = _pit_round(ctx, base / "small", files, ["mvps", "dask"])
+        shutil.rmtree(base, ignore_errors=True)
+        suffix = f" (scale {small:g})"
+        table_rows += _pit_rows(fallback, suffix)
+        checks += _pit_checks(fallback, manifest["tables"]["spine"]["rows"], suffix)
 
     mvps_s = median_of(res[labels["mvps"]])
     mvps_mem = peak(res[labels["mvps"]])
@@ -458,16 +491,6 @@ def pit(ctx: Context) -> dict[str, Any]:
         summary.append(
             summary_row(
                 "2. Point-in-time training data",
-                "wall time (median)",
-                mvps_s,
-                "Feast Dask",
-                median_of(res[labels["dask"]]),
-                fmt_s,
-            )
-        )
-        summary.append(
-            summary_row(
-                "2. Point-in-time training data",
                 "peak memory",
                 mvps_mem,
                 "Feast DuckDB",
@@ -475,6 +498,38 @@ def pit(ctx: Context) -> dict[str, Any]:
                 fmt_mb,
             )
         )
+        if fallback:
+            summary.append(
+                summary_row(
+                    "2. Point-in-time training data",
+                    f"wall time (median), scale {small:g}",
+                    median_of(fallback[labels["mvps"]]),
+                    "Feast Dask",
+                    median_of(fallback[labels["dask"]]),
+                    fmt_s,
+                )
+            )
+            summary.append(
+                summary_row(
+                    "2. Point-in-time training data",
+                    f"peak memory, scale {small:g}",
+                    peak(fallback[labels["mvps"]]),
+                    "Feast Dask",
+                    peak(fallback[labels["dask"]]),
+                    fmt_mb,
+                )
+            )
+        else:
+            summary.append(
+                summary_row(
+                    "2. Point-in-time training data",
+                    "wall time (median)",
+                    mvps_s,
+                    "Feast Dask",
+                    median_of(res[labels["dask"]]),
+                    fmt_s,
+                )
+            )
     summary.append(
         summary_row(
             "2. Point-in-time training data",
@@ -500,17 +555,24 @@ def pit(ctx: Context) -> dict[str, Any]:
         )
     )
     setup_notes = []
-    for name in ("mvps", "mvps-chunked"):
-        s = setups.get(name)
-        if s:
-            ins = s.get("insert_seconds", {})
+    for key, what in (("mvps", "one insert per table"), ("chunk", f"{PIT_CHUNKS} inserts")):
+        st = setups.get(key)
+        if st:
+            ins = st.get("insert_seconds", {})
             setup_notes.append(
-                f"Setup `{name}`: inserts took "
+                f"mvps setup ({what}, not timed above): inserts took "
                 + ", ".join(f"{k} {fmt_s(v)}" for k, v in ins.items())
                 + "; Parquet files per table: "
-                + ", ".join(f"{k} {v}" for k, v in s.get("files", {}).items())
+                + ", ".join(f"{k} {v}" for k, v in st.get("files", {}).items())
                 + "."
             )
+    if fallback:
+        setup_notes.append(
+            f"Feast's Dask store did not complete at scale {ctx.scale:g} (see the table: "
+            f"the worker is stopped above {runner.MEMORY_LIMIT_GIB:g} GiB of resident memory "
+            f"on this {envs.machine()['memory_gib']:g} GiB machine), so it is also compared "
+            f"with mvps at scale {small:g} (a tenth of every table)."
+        )
     return {
         "table": {
             "columns": [
@@ -543,7 +605,8 @@ def pit(ctx: Context) -> dict[str, Any]:
             "clock covers `get_historical_features(entity_df=spine, features=[...]).to_df()` "
             "with the spine already in a DataFrame.",
             "Each run is a fresh process; peak RSS is the process' maximum resident set size "
-            "(including the spine DataFrame Feast needs as input).",
+            "(including the spine DataFrame Feast needs as input). A worker whose resident "
+            f"memory exceeds {runner.MEMORY_LIMIT_GIB:g} GiB is stopped (and not run again).",
             "Checksums are order-independent hashes of the obs_id, keys, event time, label and "
             "the 6 feature values of every row.",
             *setup_notes,
