@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mvps import frames
-from mvps.errors import AlreadyExists, InvalidInput, NotFound
+from mvps.errors import InvalidInput, NotFound
 from mvps.feature_group import KIND as FG_KIND
 from mvps.feature_group import FeatureGroup
 
