@@ -16,11 +16,15 @@ the client adds little overhead. Scenarios:
 For each it prints the achieved rate, errors and latency percentiles in milliseconds,
 measured from when a request was written ("service") and from when it was scheduled
 ("scheduled", which also counts waiting for a free connection and the client's own
-lag). By default the server is pinned to CPU 0 and the load generator to CPU 1 (two
-cores); ``--no-pin`` lets the OS place them. Results are printed, not stored.
+lag). The OS places server and load generator on the machine's cores (``--pin`` puts
+the server on the first cores and the load generator on the last one). Results are
+printed, not stored. uvicorn serves with httptools and uvloop when they are installed
+(``pip install "uvicorn[standard]"``); the pure-Python h11 fallback is several times
+slower.
 
 Run: ``python benchmarks/serving_bench.py [--scenario fv|predict|all] [--duration 20]
-[--fv-rate 2000] [--predict-rate 1000] [--workers 1] [--connections 32] [--rows 100000]``
+[--fv-rate 2000] [--predict-rate 1000] [--workers 1] [--connections 32] [--rows 100000]
+[--pin]``
 """
 
 from __future__ import annotations
@@ -397,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument(
-        "--no-pin", action="store_true", help="do not pin server and client to CPUs"
+        "--pin", action="store_true", help="pin the server and the load generator to separate CPUs"
     )
     parser.add_argument("--home", help="build the project here (default: a temporary directory)")
     args = parser.parse_args(argv)
@@ -413,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ncpu = os.cpu_count() or 1
         server_cpus = client_cpus = None
-        if not args.no_pin and ncpu >= 2:
+        if args.pin and ncpu >= 2:
             server_cpus = {0} if args.workers == 1 else set(range(ncpu - 1)) or {0}
             client_cpus = {ncpu - 1}
             pin(server.pid, server_cpus)

@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import socket
+import sys
 import time
 from typing import Any
 
@@ -124,6 +125,14 @@ def serve(
         "started": time.time(),
     }
     process.write_server_info(project, info)
+    import importlib.util
+
+    if importlib.util.find_spec("httptools") is None or importlib.util.find_spec("uvloop") is None:
+        print(
+            'mvps serve: for lower latency install httptools and uvloop (pip install "uvicorn[standard]")',
+            file=sys.stderr,
+            flush=True,
+        )
     print(
         f"mvps serve: project {project.name!r} at {info['url']} "
         f"(docs {info['url']}/docs, pid {os.getpid()})",
