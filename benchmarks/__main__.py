@@ -16,6 +16,7 @@ correctness check fails (results differ between systems), never because of speed
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import time
@@ -61,7 +62,8 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         nargs="*",
         default=["all"],
         metavar="WORKLOAD",
-        help=f"all, smoke, or any of: {', '.join(ALL)} (default: all)",
+        help=f"all, smoke, report (re-render the Markdown from the stored results), or any "
+        f"of: {', '.join(ALL)} (default: all)",
     )
     p.add_argument(
         "--scale", type=float, help="data scale (1 = the sizes in RESULTS.md; smoke 0.01)"
@@ -79,11 +81,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--keep-work", action="store_true", help="keep benchmarks/.data/work")
     args = p.parse_args(argv)
     names = list(args.workloads)
+    args.render_only = names == ["report"]
+    if args.render_only:
+        names = []
     smoke = names == ["smoke"]
     if smoke:
         names = SMOKE
     elif names == ["all"]:
-        names = ALL
+        names = list(ALL)
     unknown = [n for n in names if n not in WORKLOADS]
     if unknown:
         p.error(f"unknown workload(s) {unknown}; choose from all, smoke, {', '.join(ALL)}")
@@ -95,6 +100,13 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
+def _loadavg() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "-"
+
+
 def header(args: argparse.Namespace, command: str) -> dict[str, Any]:
     from mvps import __version__
 
@@ -104,8 +116,21 @@ def header(args: argparse.Namespace, command: str) -> dict[str, Any]:
         "machine": envs.machine(),
         "mvps": __version__,
         "commit": git_describe(str(envs.REPO)),
+        "load_start": _loadavg(),
         "mvps_env": envs.package_versions(
-            "mvps", ["duckdb", "deltalake", "pyarrow", "pandas", "numpy", "redis"]
+            "mvps",
+            [
+                "duckdb",
+                "deltalake",
+                "pyarrow",
+                "pandas",
+                "numpy",
+                "redis",
+                "scikit-learn",
+                "fastapi",
+                "uvicorn",
+                "great-expectations",
+            ],
         ),
     }
     if not args.no_peers and envs.env_dir("feast").exists():
@@ -120,6 +145,11 @@ def header(args: argparse.Namespace, command: str) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse(argv)
+    if args.render_only:
+        results = report.load(args.output.with_suffix(".json"))
+        args.output.write_text(report.render(results))
+        print("\n".join(report.summary_lines(results)))
+        return 0
     command = "python -m benchmarks " + " ".join(argv) if argv else "python -m benchmarks"
     work = envs.BENCH_DIR / ".data" / "work"
     if not args.no_peers:
@@ -159,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         section["runs"] = args.runs
         results["sections"][name] = section
         log(f"{name} done in {time.perf_counter() - t0:.0f} s")
+        results["header"]["load_end"] = _loadavg()
         report.save(json_path, results)
         args.output.write_text(report.render(results))
     if not args.keep_work:

@@ -224,7 +224,12 @@ def ramp(
     p99_limit_ms: float,
     log: Any = print,
 ) -> tuple[float | None, list[dict[str, Any]]]:
-    """Increasing rates until one is not sustained; the highest sustained one and all steps."""
+    """Increasing rates until the server falls behind (achieves < 97% of the offered
+    rate); the highest rate that was sustained (see :func:`sustained`) and all steps.
+
+    A step that misses the latency limit does not end the ramp (one stall in a short
+    step can push p99 up); falling behind does.
+    """
     best = None
     steps = []
     for rate in rates:
@@ -235,7 +240,8 @@ def ramp(
             f"    {rate:>6.0f} req/s: achieved {r['achieved']:.0f}, p99 {r['p99_ms']:.2f} ms, "
             f"errors {r['errors']} -> {'sustained' if ok else 'not sustained'}"
         )
-        if not ok:
+        if ok:
+            best = rate
+        if r["achieved"] < 0.97 * rate:
             break
-        best = rate
     return best, steps
