@@ -218,6 +218,34 @@ class FeatureStore:
             "feature group instead"
         )
 
+    def get_or_create_spine_group(
+        self,
+        name: str,
+        version: Any = None,
+        description: str = "",
+        primary_key: Sequence[str] | None = None,
+        event_time: str | None = None,
+        features: Sequence[Any] | None = None,
+        dataframe: Any = None,
+    ) -> Any:
+        """A named spine: the rows to compute features for (see :mod:`mvps.spine_group`).
+
+        Pass it (or any dataframe) as ``spine=`` to a feature view's training-data or
+        batch-data methods.
+        """
+        from mvps.spine_group import get_or_create_spine_group
+
+        return get_or_create_spine_group(
+            self,
+            name,
+            parse_version(version),
+            description,
+            primary_key,
+            event_time,
+            features,
+            dataframe,
+        )
+
     # ------------------------------------------------------------------ feature views
 
     def create_feature_view(

@@ -347,6 +347,7 @@ class FeatureView:
         need_event_time: bool = False,
         primary_key: bool = False,
         event_time: bool = False,
+        spine: pa.Table | None = None,
     ) -> tuple[pa.Table, dict[str, int | None]]:
         s, e = check_range(start, end, "time range")
         extras = self._extra_columns(primary_key, event_time or need_event_time)
@@ -357,8 +358,46 @@ class FeatureView:
             extra_filter=extra_filter,
             extra_columns=extras,
             order=order,
+            spine=spine,
         )
         return run(c), c.versions
+
+    def _spine_table(self, spine: Any, labels: bool = True) -> pa.Table | None:
+        """A spine (dataframe or SpineGroup) as rows of the left feature group's schema.
+
+        It must hold the left group's primary key, event time, the features the query
+        selects from it and its join keys; other columns of the group are null.
+        """
+        if spine is None:
+            return None
+        from mvps.schema import conform
+        from mvps.spine_group import SpineGroup
+
+        data = spine.dataframe if isinstance(spine, SpineGroup) else spine
+        if data is None:
+            raise InvalidInput("the spine group has no dataframe; set spine.dataframe = df first")
+        table = frames.normalize_table(frames.to_arrow(data))
+        root = self.query.left_feature_group
+        needed = list(root.primary_key) + ([root.event_time] if root.event_time else [])
+        needed += [f for f in self.query._left_features if labels or f not in self.labels]
+        for j in self.query.joins:
+            needed += list(j.on or j.left_on)
+        missing = sorted({n for n in needed if n not in table.column_names})
+        if missing:
+            raise InvalidInput(
+                f"the spine lacks column(s) {missing}; a spine for feature view '{self.name}' "
+                f"needs {sorted(set(needed))} (the left feature group's keys, event time and "
+                "selected features, e.g. the labels)"
+            )
+        present = [f for f in root.features if f.name in table.column_names]
+        typed = conform(table.select([f.name for f in present]), present, f"spine of '{self.name}'")
+        cols = []
+        for f in root.features:
+            if f.name in typed.column_names:
+                cols.append(typed.column(f.name))
+            else:
+                cols.append(pa.nulls(table.num_rows, frames.arrow_type(f.type or "string")))
+        return pa.table(cols, names=[f.name for f in root.features])
 
     def _split_xy(
         self,
@@ -454,6 +493,7 @@ class FeatureView:
         statistics_config: Any,
         materialize: bool,
         data_format: str = "parquet",
+        spine: Any = None,
     ) -> tuple[int, dict[str, pa.Table]]:
         """Read the data, split it, compute statistics and record a new TD version."""
         from mvps.statistics import compute_statistics
@@ -461,6 +501,7 @@ class FeatureView:
 
         s, e = check_range(start, end, "time range")
         root = self.query.left_feature_group
+        spine_table = self._spine_table(spine)
         table, versions = self._read(
             None,
             s,
@@ -469,6 +510,7 @@ class FeatureView:
             need_event_time=spec.kind == "time",
             primary_key=True,
             event_time=True,
+            spine=spine_table,
         )
         splits = assign_splits(table, spec, root.event_time)
         train = splits.get(TRAIN, splits.get(""))
@@ -494,6 +536,8 @@ class FeatureView:
         obj = catalog.create(TD_KIND, self._td_name, None, body)
         td_version = obj.version
         try:
+            if spine_table is not None:  # pinned with the version, so replays are exact
+                body["spine"] = self._save_spine(td_version, spine_table)
             if materialize:
                 body["location"] = self._materialize(td_version, splits, data_format)
             cfg = StatisticsConfig.from_value(statistics_config)
@@ -556,6 +600,17 @@ class FeatureView:
             os.replace(tmp, path)
         return str(base)
 
+    def _save_spine(self, td_version: int, spine: pa.Table) -> str:
+        import pyarrow.parquet as pq
+
+        base = self._fs._project.path / "training_datasets" / self._td_name / str(td_version)
+        base.mkdir(parents=True, exist_ok=True)
+        path = base / "spine.parquet"
+        tmp = path.with_suffix(".parquet.tmp")
+        pq.write_table(spine, tmp)
+        os.replace(tmp, path)
+        return str(path)
+
     def _td(self, version: int) -> Any:
         if version is None:
             raise InvalidInput("training_dataset_version is required")
@@ -609,6 +664,15 @@ class FeatureView:
         extra = (
             filter_from_dict(body["extra_filter"], self.query) if body.get("extra_filter") else None
         )
+        spine = None
+        if body.get("spine"):
+            import pyarrow.parquet as pq
+
+            if not os.path.exists(body["spine"]):
+                raise NotFound(
+                    f"the spine of training dataset version {td_version} is gone ({body['spine']})"
+                )
+            spine = pq.read_table(body["spine"])
         table, _ = self._read(
             body["versions"],
             body.get("start_time"),
@@ -617,6 +681,7 @@ class FeatureView:
             need_event_time=True,
             primary_key=True,
             event_time=True,
+            spine=spine,
         )
         return assign_splits(table, spec, self.query.left_feature_group.event_time), body
 
@@ -668,7 +733,6 @@ class FeatureView:
         **kwargs: Any,
     ) -> tuple[Any, Any]:
         """``(X, y)`` for ``[start_time, end_time)``; records a new training-dataset version."""
-        _no_spine(spine)
         frames.check_dataframe_type(dataframe_type)
         v, splits = self._new_td(
             SplitSpec("none"),
@@ -678,6 +742,7 @@ class FeatureView:
             extra_filter,
             statistics_config,
             False,
+            spine=spine,
         )
         x, y = self._outputs(
             splits,
@@ -713,13 +778,12 @@ class FeatureView:
     ) -> tuple[Any, Any, Any, Any]:
         """``(X_train, X_test, y_train, y_test)``: random (``test_size``, ``seed``) or by time
         (``train_start/train_end/test_start/test_end``); records a new TD version."""
-        _no_spine(spine)
         frames.check_dataframe_type(dataframe_type)
         spec = self._spec(
             test_size, None, seed, train=(train_start, train_end), test=(test_start, test_end)
         )
         v, splits = self._new_td(
-            spec, None, None, description, extra_filter, statistics_config, False
+            spec, None, None, description, extra_filter, statistics_config, False, spine=spine
         )
         x_tr, x_te, y_tr, y_te = self._outputs(
             splits,
@@ -757,7 +821,6 @@ class FeatureView:
         **kwargs: Any,
     ) -> tuple[Any, ...]:
         """``(X_train, X_val, X_test, y_train, y_val, y_test)``; records a new TD version."""
-        _no_spine(spine)
         frames.check_dataframe_type(dataframe_type)
         spec = self._spec(
             test_size,
@@ -770,7 +833,7 @@ class FeatureView:
         if spec.kind == "random" and not spec.validation_size:
             raise InvalidInput("validation_size is required, e.g. validation_size=0.1")
         v, splits = self._new_td(
-            spec, None, None, description, extra_filter, statistics_config, False
+            spec, None, None, description, extra_filter, statistics_config, False, spine=spine
         )
         out = self._outputs(
             splits,
@@ -812,7 +875,6 @@ class FeatureView:
         **kwargs: Any,
     ) -> tuple[int, None]:
         """Materialise training data to files; returns ``(td_version, None)`` (no job)."""
-        _no_spine(spine)
         v, _ = self._new_td(
             SplitSpec("none"),
             start_time,
@@ -822,6 +884,7 @@ class FeatureView:
             statistics_config,
             True,
             data_format,
+            spine=spine,
         )
         return v, None
 
@@ -844,12 +907,19 @@ class FeatureView:
         spine: Any = None,
         **kwargs: Any,
     ) -> tuple[int, None]:
-        _no_spine(spine)
         spec = self._spec(
             test_size, None, seed, train=(train_start, train_end), test=(test_start, test_end)
         )
         v, _ = self._new_td(
-            spec, None, None, description, extra_filter, statistics_config, True, data_format
+            spec,
+            None,
+            None,
+            description,
+            extra_filter,
+            statistics_config,
+            True,
+            data_format,
+            spine=spine,
         )
         return v, None
 
@@ -875,7 +945,6 @@ class FeatureView:
         spine: Any = None,
         **kwargs: Any,
     ) -> tuple[int, None]:
-        _no_spine(spine)
         spec = self._spec(
             test_size,
             validation_size,
@@ -887,7 +956,15 @@ class FeatureView:
         if spec.kind == "random" and not spec.validation_size:
             raise InvalidInput("validation_size is required, e.g. validation_size=0.1")
         v, _ = self._new_td(
-            spec, None, None, description, extra_filter, statistics_config, True, data_format
+            spec,
+            None,
+            None,
+            description,
+            extra_filter,
+            statistics_config,
+            True,
+            data_format,
+            spine=spine,
         )
         return v, None
 
@@ -1085,10 +1162,15 @@ class FeatureView:
     ) -> Any:
         """Features for batch scoring, ``[start_time, end_time)`` on the left group's event
         time, with the training join and transformations; labels excluded."""
-        _no_spine(spine)
         frames.check_dataframe_type(dataframe_type)
         table, _ = self._read(
-            None, start_time, end_time, extra_filter, primary_key=primary_key, event_time=event_time
+            None,
+            start_time,
+            end_time,
+            extra_filter,
+            primary_key=primary_key,
+            event_time=event_time,
+            spine=self._spine_table(spine, labels=False),
         )
         stats = None
         if transformed and any(u.statistics_features for u in self._mdts):
@@ -1300,14 +1382,6 @@ def _as_list(x: Any) -> list[Any]:
     if isinstance(x, dict):  # 3.x style {"feature": transformation_function}
         return [as_udf(tf)(name) for name, tf in x.items()]
     return list(x)
-
-
-def _no_spine(spine: Any) -> None:
-    if spine is not None:
-        raise InvalidInput(
-            "spine dataframes are not supported yet; filter the left feature group with "
-            "extra_filter or a time range instead"
-        )
 
 
 __all__ = ["Feature", "FeatureView", "ServingKey", "TrainingDatasetFeature"]
