@@ -221,13 +221,14 @@ def ingest(ctx: Context) -> dict[str, Any]:
     for label, results in res.items():
         good = ok_runs(results)
         if not good:
-            table_rows.append([label, "failed: " + first_error(results), "", "", "", "", "", ""])
+            table_rows.append([label, "failed: " + first_error(results), *[""] * 7])
             continue
         secs = [r["seconds"] for r in good]
         table_rows.append(
             [
                 label,
                 *wall_cells(secs),
+                fmt_s(median_of(good, "cpu_seconds")),
                 f"{rows / statistics.median(secs):,.0f}",
                 fmt_mb(peak(results)),
                 fmt_n(good[0]["online_rows"]),
@@ -284,6 +285,7 @@ def ingest(ctx: Context) -> dict[str, Any]:
                 "min",
                 "median",
                 "max",
+                "CPU (median)",
                 "rows/s (median)",
                 "peak RSS",
                 "online rows",
@@ -364,13 +366,14 @@ def _pit_rows(res: dict[str, list[dict[str, Any]]], suffix: str = "") -> list[li
     for label, results in res.items():
         good = ok_runs(results)
         if not good:
-            rows.append([label + suffix, "failed: " + first_error(results), *[""] * 6])
+            rows.append([label + suffix, "failed: " + first_error(results), *[""] * 7])
             continue
         g = good[0]
         rows.append(
             [
                 label + suffix,
                 *wall_cells([r["seconds"] for r in good]),
+                fmt_s(median_of(good, "cpu_seconds")),
                 fmt_mb(peak(results)),
                 fmt_n(g["rows"]),
                 fmt_n(g["unmatched"]),
@@ -580,6 +583,7 @@ def pit(ctx: Context) -> dict[str, Any]:
                 "min",
                 "median",
                 "max",
+                "CPU (median)",
                 "peak RSS",
                 "rows",
                 "rows without a match",
@@ -604,7 +608,9 @@ def pit(ctx: Context) -> dict[str, Any]:
             "Feast: `FileSource`s over the same Parquet files, `ttl=0` (no expiry); the "
             "clock covers `get_historical_features(entity_df=spine, features=[...]).to_df()` "
             "with the spine already in a DataFrame.",
-            "Each run is a fresh process; peak RSS is the process' maximum resident set size "
+            "Each run is a fresh process. CPU is the process' user + system time during the "
+            "timed call (all threads; on a shared machine it varies less than wall time). Peak "
+            "RSS is the process' maximum resident set size "
             "(including the spine DataFrame Feast needs as input). A worker whose resident "
             f"memory exceeds {runner.MEMORY_LIMIT_GIB:g} GiB is stopped (and not run again).",
             "Checksums are order-independent hashes of the obs_id, keys, event time, label and "
