@@ -99,6 +99,7 @@ _APP_CLASS: type | None = None
 def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
     """The ASGI app (a FastAPI subclass) serving ``project`` (default: the current
     project); see the module docstring."""
+    app_class = _app_class()  # first: a missing fastapi names the pip install to run
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import Response
@@ -137,7 +138,7 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    app = _app_class()(
+    app = app_class(
         title=f"mvps serving: {project.name}",
         version=__version__,
         description="Model deployments (KServe v1 protocol) and online feature vectors.",
