@@ -14,7 +14,7 @@
   "allow_missing": false?}`` (or ``{"entry": {...}, "passed_features": {...}?}``) →
   ``{"features": [names], "vectors": [[...]]}``, transformed as for the model;
 * ``GET /healthz`` (the process answers) and ``GET /readyz`` (the deployments were
-  loaded; lists their states); ``GET /openapi.json`` and ``/docs``;
+  loaded; lists their states); ``GET /openapi.json`` (no ``/docs`` page: it would load scripts from a CDN);
 * the web UI's routes when :mod:`mvps.ui.routes` is installed (``app.state.project``
   is the served project).
 
@@ -143,6 +143,10 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
         version=__version__,
         description="Model deployments (KServe v1 protocol) and online feature vectors.",
         lifespan=lifespan,
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN; mvps serves
+        # nothing from outside the package, so only the OpenAPI document is served.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.project = project
     app.state.deployments = table
@@ -182,7 +186,6 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5) -> Any:
                     "project": project.name,
                     "deployments": sorted(table.served),
                     "openapi": "/openapi.json",
-                    "docs": "/docs",
                 }
             )
 
