@@ -48,6 +48,10 @@ _ADVANCE_WATERMARK = (
 )
 
 
+# rows encoded at once by write(): bounds memory for large inserts
+_WRITE_CHUNK = 100_000
+
+
 @dataclass(frozen=True)
 class _Sql:
     """The statements of one table, built once."""
@@ -231,25 +235,37 @@ class SqliteOnlineStore:
         stored row is newer. ``watermark`` only ever moves the stored watermark forward.
         """
         sql = self._stmts(table)
-        batch = encode_batch(self._codecs, rows, primary_key, event_time)
+        # Rows are encoded a chunk at a time so memory stays bounded for big backfills.
+        # Chunks apply in order inside one transaction, and the upsert itself keeps the
+        # newest row, so the result equals one write of the whole batch.
+        chunks = [rows.slice(i, _WRITE_CHUNK) for i in range(0, rows.num_rows, _WRITE_CHUNK)]
+        first = encode_batch(self._codecs, chunks[0] if chunks else rows, primary_key, event_time)
         conn = self._conn()
+        applied = 0
         try:
             with self._transaction(conn):
                 conn.execute(sql.create)
                 conn.execute(
                     "INSERT OR IGNORE INTO mvps_schemas (fingerprint, schema) VALUES (?, ?)",
-                    (batch.codec.fingerprint, batch.codec.schema_bytes),
+                    (first.codec.fingerprint, first.codec.schema_bytes),
                 )
-                if batch.times is None:
-                    cur = conn.executemany(
-                        sql.upsert_last, zip(batch.keys, batch.values, strict=True)
+                for n, chunk in enumerate(chunks or [rows]):
+                    batch = (
+                        first
+                        if n == 0
+                        else encode_batch(self._codecs, chunk, primary_key, event_time)
                     )
-                else:
-                    cur = conn.executemany(
-                        sql.upsert_newest,
-                        zip(batch.keys, batch.times, batch.values, strict=True),
-                    )
-                applied = max(cur.rowcount, 0)
+                    if batch.times is None:
+                        cur = conn.executemany(
+                            sql.upsert_last, zip(batch.keys, batch.values, strict=True)
+                        )
+                    else:
+                        cur = conn.executemany(
+                            sql.upsert_newest,
+                            zip(batch.keys, batch.times, batch.values, strict=True),
+                        )
+                    applied += max(cur.rowcount, 0)
+                    del batch
                 if watermark is not None:
                     conn.execute(_ADVANCE_WATERMARK, (table, int(watermark)))
         except sqlite3.Error as exc:
