@@ -77,7 +77,7 @@ def summary_lines(results: dict[str, Any]) -> list[str]:
                     s["mvps"],
                     s["peer"] or "-",
                     s["peer_value"] if s["peer"] else "-",
-                    _ratio(s["ratio"]),
+                    s.get("ratio_prefix", "") + _ratio(s["ratio"]),
                     s["target"] or "-",
                     _met(s["met"]),
                 ]
