@@ -232,6 +232,8 @@ def ramp(
     """
     best = None
     steps = []
+    if rates:  # open the connections and settle at the first rate before measuring
+        load(port, requests, rates[0], 2.0, 1.0)
     for rate in rates:
         r = load(port, requests, rate, duration, warmup)
         steps.append(r)

@@ -1350,7 +1350,8 @@ def _http_section(
             "connection counts; an overloaded server shows growing latency instead of a "
             "lower rate) and, as 'service', from the time it was written to the socket.",
             f"Highest sustainable rate: increasing rates ({', '.join(f'{r:g}' for r in plan['ramp'])} "
-            f"req/s, {plan['step']:g} s each after 1 s of warm-up) until the server falls "
+            f"req/s, {plan['step']:g} s each after 1 s of warm-up, the first after 3 s of "
+            "unmeasured load at the lowest rate) until the server falls "
             "behind (achieves less than 97% of the offered rate); the highest rate with no "
             f"errors and p99 ≤ {P99_LIMIT_MS:g} ms counts. The load generator is a single "
             "Python process: the highest rates measure the client as much as the server.",
