@@ -185,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
         section.setdefault("command", command)
         section.setdefault("date", results["header"]["date"])
+        section.setdefault("commit", results["header"]["commit"])
         section["scale"] = args.scale
         section["runs"] = args.runs
         results["sections"][name] = section

@@ -38,16 +38,18 @@ cores (the CPU column varies less).
 **A backfill in several inserts.** With each 10M-row group written in 10 inserts of 1M
 rows (consecutive event-time ranges), every insert is sorted by (key, event time) but
 the table is 10 sorted runs instead of one, and the join is about 1.3-1.4x slower (the
-table above); the result is identical. The 10 inserts themselves take about 3x as long
-as one (see the setup notes: each is a MERGE against the growing table). DuckDB sorts
+table above); the result is identical. The 10 inserts themselves take longer than one
+(1.8x in the run above, 3x on a busier machine; see the setup notes: each is a MERGE
+against the growing table). DuckDB sorts
 its inputs whatever their order, so it cannot exploit runs that are each sorted; a
 compaction that rewrites a group's files in (primary key, event time) order after a
 backfill would recover the difference.
 
 **Feast.** Its DuckDB store joins each group to the spine on the key with
 `event_time <=` (every earlier row of the key) and keeps the newest per spine row with a
-window function: 10 and 50 candidate rows per spine row here, hence the time and
-memory. Its Dask store does the same in pandas partitions and needs more memory than
+window function: about 10 and 50 candidate rows per spine row here, hence the time and
+memory. Its Dask store merges and de-duplicates with Dask DataFrames, drops the spine
+rows that have no earlier row in a group (the check above), and needs more memory than
 this machine has at scale 1.
 """,
     "predict": """

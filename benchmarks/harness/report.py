@@ -135,8 +135,9 @@ def render(results: dict[str, Any]) -> str:
         if sec.get("skipped"):
             lines += [sec["skipped"], ""]
             continue
+        commit = f"; commit {sec['commit']}" if sec.get("commit") else ""
         lines.append(
-            f"Command: `{sec['command']}` ({sec['date']}; scale {sec.get('scale', '-')}, "
+            f"Command: `{sec['command']}` ({sec['date']}{commit}; scale {sec.get('scale', '-')}, "
             f"{sec.get('runs', '-')} run(s) per system)"
         )
         lines.append("")
