@@ -61,8 +61,8 @@ about 5% the online lookup and about 10% HTTP. One `predict` call on a one-row
 DataFrame costs about 0.8 ms in this environment (0.3 ms on a NumPy array), whatever
 the batch size up to 100 rows. The p50 target (2 ms at 1,000 req/s) is missed because
 requests that arrive while a batch runs wait for it and form the next batch: p50 is
-about 2.6 ms at 250 req/s and about 5 ms at 1,000 req/s, while the server keeps up to
-4,000 req/s with p99 under 10 ms. Suggestion (`src/mvps/serving/runtime.py`): when the
+about 2.5 ms at 250 req/s and about 5 ms at 1,000 req/s, while the server sustains
+3,000-4,000 req/s with p99 under 10 ms (it varies between runs). Suggestion (`src/mvps/serving/runtime.py`): when the
 model's fitted feature names match the feature view's vector order, hand the model a
 NumPy array and validate the columns once at load time (or predict under
 `sklearn.config_context(assume_finite=True, skip_parameter_validation=True)`). MLflow

@@ -18,7 +18,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,16 +98,44 @@ class Server:
 
 @contextlib.contextmanager
 def server(
-    cmd: Sequence[str], port: int, health: str, log: Path, timeout: float = 180.0
+    make_cmd: Callable[[int], Sequence[str]],
+    health: str,
+    log: Path,
+    timeout: float = 180.0,
+    attempts: int = 2,
 ) -> Iterator[Server]:
-    """Start ``cmd``, wait until ``GET health`` answers 200, pin it; stop it afterwards."""
+    """Start ``make_cmd(port)`` on a free port, wait until ``GET health`` answers 200 and
+    pin it; stop it afterwards. A server that exits while starting (say, the port was
+    taken in between) is started again on another port, ``attempts`` times in all."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(attempts):
+        srv = _start(make_cmd, log)
+        try:
+            _wait_up(srv, health, timeout)
+            break
+        except RuntimeError:
+            _stop(srv)
+            if attempt == attempts - 1:
+                raise
+    try:
+        time.sleep(0.5)  # let pre-forked workers start before pinning
+        pin_tree(srv.proc.pid, SERVER_CPUS)
+        yield srv
+    finally:
+        _stop(srv)
+
+
+def _start(make_cmd: Callable[[int], Sequence[str]], log: Path) -> Server:
+    port = free_port()
+    cmd = list(make_cmd(port))
     fh = open(log, "ab")  # noqa: SIM115 - the server writes to it until it stops
     # the server's own environment first on PATH (mlflow runs `uvicorn` from it)
     path = os.pathsep.join([str(Path(cmd[0]).parent), os.environ.get("PATH", "")])
     env = {**os.environ, "PYTHONPATH": str(envs.REPO), "PATH": path}
+    fh.write(f"--- {' '.join(cmd)}\n".encode())
+    fh.flush()
     proc = subprocess.Popen(
-        list(cmd),
+        cmd,
         stdout=fh,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -115,35 +143,38 @@ def server(
         env=env,
         start_new_session=True,
     )
-    srv = Server(proc, port, log)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}: {_tail(log)}")
-            try:
-                urllib.request.urlopen(srv.url + health, timeout=2).read()
-                break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"server not up within {timeout:.0f} s: {_tail(log)}"
-                    ) from None
-                time.sleep(0.2)
-        time.sleep(0.5)  # let pre-forked workers start before pinning
-        pin_tree(proc.pid, SERVER_CPUS)
-        yield srv
-    finally:
-        srv.peak_rss_mb = peak_rss_tree_mb(proc.pid)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
+    return Server(proc, port, log, extra={"fh": fh})
+
+
+def _wait_up(srv: Server, health: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if srv.proc.poll() is not None:
+            raise RuntimeError(f"server exited with {srv.proc.returncode}: {_tail(srv.log)}")
         try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-        fh.close()
+            urllib.request.urlopen(srv.url + health, timeout=2).read()
+            return
+        except (urllib.error.URLError, OSError):
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"server not up within {timeout:.0f} s: {_tail(srv.log)}"
+                ) from None
+            time.sleep(0.2)
+
+
+def _stop(srv: Server) -> None:
+    proc = srv.proc
+    if proc.poll() is None:
+        srv.peak_rss_mb = peak_rss_tree_mb(proc.pid)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    srv.extra["fh"].close()
 
 
 def _tail(log: Path, n: int = 8) -> str:

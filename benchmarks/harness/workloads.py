@@ -32,7 +32,6 @@ import pyarrow.parquet as pq
 from benchmarks.harness import data, envs, runner, serving
 from benchmarks.harness.common import frame_checksum, percentile
 from benchmarks.harness.runner import WorkerError, run_worker
-from benchmarks.harness.serving import free_port
 
 
 @dataclass
@@ -1115,26 +1114,24 @@ def _http_runs(
     peaks: dict[str, float] = {}
     logs = ctx.work / "server-logs"
 
-    def session(sys_: dict[str, Any], what: str) -> Any:
-        port = free_port()
-        return port, serving.server(
-            sys_["cmd"](port), port, sys_["health"], logs / f"{sys_['key']}.log"
-        )
+    def session(sys_: dict[str, Any]) -> Any:
+        return serving.server(sys_["cmd"], sys_["health"], logs / f"{sys_['key']}.log")
 
     for r in range(ctx.runs):
         for sys_ in systems:
             label = sys_["label"]
             ctx.log(f"  run {r + 1}/{ctx.runs}: {label} at {rate:.0f} req/s")
             try:
-                port, cm = session(sys_, "fixed")
-                with cm as srv:
+                with session(sys_) as srv:
                     if sys_.get("after_start"):
                         sys_["after_start"](srv.url)
                     answer = sys_["check"](srv.url)
                     checks.setdefault(label, answer)
                     serving.warm_up(srv.url, sys_["requests"])
                     fixed[label].append(
-                        serving.load(port, sys_["requests"], rate, plan["duration"], plan["warmup"])
+                        serving.load(
+                            srv.port, sys_["requests"], rate, plan["duration"], plan["warmup"]
+                        )
                     )
                 peaks[label] = max(peaks.get(label, 0.0), srv.peak_rss_mb)
             except Exception as exc:
@@ -1144,13 +1141,12 @@ def _http_runs(
         label = sys_["label"]
         ctx.log(f"  highest sustainable rate: {label}")
         try:
-            port, cm = session(sys_, "ramp")
-            with cm as srv:
+            with session(sys_) as srv:
                 if sys_.get("after_start"):
                     sys_["after_start"](srv.url)
                 serving.warm_up(srv.url, sys_["requests"])
                 best, steps = serving.ramp(
-                    port,
+                    srv.port,
                     sys_["requests"],
                     plan["ramp"],
                     plan["step"],
@@ -1389,7 +1385,7 @@ def http(ctx: Context) -> dict[str, Any]:
             {"entries": [{"customer_id": k} for k in check_keys]},
         )
         frame = pd.DataFrame(out["vectors"], columns=out["features"])[columns]
-        return frame_checksum(frame, columns)
+        return "{rows} vectors, checksum {checksum}".format(**frame_checksum(frame, columns))
 
     def feast_check(url: str) -> Any:
         out = serving.http_json(
@@ -1398,7 +1394,9 @@ def http(ctx: Context) -> dict[str, Any]:
         )
         names = out["metadata"]["feature_names"]
         frame = pd.DataFrame({n_: r["values"] for n_, r in zip(names, out["results"], strict=True)})
-        return frame_checksum(frame[columns], columns)
+        return "{rows} vectors, checksum {checksum}".format(
+            **frame_checksum(frame[columns], columns)
+        )
 
     systems = [
         {
