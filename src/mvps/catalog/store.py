@@ -143,6 +143,12 @@ def _engine_url(url: str) -> str:
     raise InvalidInput(f"unsupported catalog URL {url!r}; accepted: {_ACCEPTED}")
 
 
+def _record(r: Any) -> Record:
+    return Record(
+        r.id, r.kind, (r.owner_kind, r.owner_name, r.owner_version), r.created, orjson.loads(r.body)
+    )
+
+
 def _obj(row: Any) -> CatalogObject:
     return CatalogObject(
         row.id, row.kind, row.name, row.version, orjson.loads(row.body), row.created, row.updated
@@ -373,16 +379,7 @@ class Catalog:
             q = q.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
-        return [
-            Record(
-                r.id,
-                r.kind,
-                (r.owner_kind, r.owner_name, r.owner_version),
-                r.created,
-                orjson.loads(r.body),
-            )
-            for r in rows
-        ]
+        return [_record(r) for r in rows]
 
     def recent_records(self, kinds: builtins.list[str], limit: int = 20) -> builtins.list[Record]:
         q = (
@@ -393,16 +390,7 @@ class Catalog:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
-        return [
-            Record(
-                r.id,
-                r.kind,
-                (r.owner_kind, r.owner_name, r.owner_version),
-                r.created,
-                orjson.loads(r.body),
-            )
-            for r in rows
-        ]
+        return [_record(r) for r in rows]
 
     def delete_records(self, kind: str, owner: Ref) -> int:
         with self._tx() as conn:
