@@ -387,9 +387,7 @@ class ServingPlan:
                 pass
             return arr[0] if single else arr
         if rt in ("pandas", "polars", "pyarrow"):
-            import pandas as pd
-
-            df = self._typed_frame(pd, rows, names)
+            df = self.typed_frame(rows, names)
             if rt == "pandas":
                 return df
             import pyarrow as pa
@@ -404,9 +402,11 @@ class ServingPlan:
             f"unknown return_type {return_type!r}; use 'list', 'numpy', 'pandas' or 'polars'"
         )
 
-    def _typed_frame(self, pd: Any, rows: list[list[Any]], names: list[str]) -> Any:
+    def typed_frame(self, rows: list[list[Any]], names: list[str]) -> Any:
         """A DataFrame with the dtypes training data has: missing numbers are NaN (not
         None in an object column), so a model sees what it was trained on."""
+        import pandas as pd
+
         df = pd.DataFrame(rows, columns=names)
         for name in names:
             family = self.numeric.get(name)

@@ -110,6 +110,7 @@ def serve(
     common: dict[str, Any] = {
         "log_level": log_level,
         "access_log": False,
+        "proxy_headers": False,  # nothing reads X-Forwarded-*: skip the middleware per request
         "lifespan": "on",
         "timeout_keep_alive": 30,
         "timeout_graceful_shutdown": 5,
@@ -142,7 +143,7 @@ def serve(
         if workers == 1:
             from mvps.server import create_app
 
-            config = uvicorn.Config(create_app(project), **common)
+            config = uvicorn.Config(create_app(project, settle=True), **common)
             uvicorn.Server(config).run(sockets=[sock])
         else:
             from uvicorn.supervisors import Multiprocess

@@ -50,6 +50,7 @@ from typing import Any
 
 from mvps.errors import InvalidInput, MvpsError, NotFound, ServingError
 from mvps.serving import process
+from mvps.serving.model_input import ModelInput, plain_frame
 
 _LOAD_LOCK = threading.RLock()
 
@@ -247,6 +248,8 @@ class DefaultPredictor:
                 self.take = [names.index(c) for c in self.columns]
         n = getattr(self.model, "n_features_in_", None)
         self.n_features: int | None = int(n) if n is not None else None
+        frame = self.fv._plan().typed_frame if self.fv is not None else plain_frame
+        self.input = ModelInput(self.model, self.columns, self.take, frame)
         self.batcher = _Batcher(self.run)
 
     # A request becomes a _Job (validated on arrival); jobs run alone (__call__) or as
@@ -274,11 +277,7 @@ class DefaultPredictor:
             rows = self._lookup(entries, passed)
         else:
             rows = [r for j in jobs for r in j.rows]
-        x = self._frame(rows)
-        try:
-            out = self.model.predict_proba(x) if jobs[0].proba else self.model.predict(x)
-        except (ValueError, TypeError) as exc:
-            raise InvalidInput(f"the model could not predict on these instances: {exc}") from exc
+        out = self.input.call("predict_proba" if jobs[0].proba else "predict", rows)
         if len(jobs) == 1:
             return [out]
         results, start = [], 0
@@ -367,25 +366,6 @@ class DefaultPredictor:
             if width is not None and len(r) != width:
                 raise InvalidInput(f"instance {i} has {len(r)} values; the model expects {width}")
         return instances
-
-    def _frame(self, rows: list[Any]) -> Any:
-        if self.take is not None:
-            take = self.take
-            rows = [[r[i] for i in take] for r in rows]
-        if self.columns is not None:
-            import pandas as pd
-
-            return pd.DataFrame(rows, columns=self.columns)
-        import numpy as np
-
-        try:
-            arr = np.asarray(rows)
-        except ValueError as exc:
-            raise InvalidInput(f"instances must all have the same length: {exc}") from exc
-        if arr.dtype == object:
-            with contextlib.suppress(TypeError, ValueError):
-                arr = arr.astype(float)
-        return arr
 
 
 # ---------------------------------------------------------------------- script predictor
@@ -581,8 +561,9 @@ def load(project: Any, obj: Any) -> Served:
 class DeploymentTable:
     """The RUNNING deployments of a project, loaded once each (see the module docstring)."""
 
-    def __init__(self, project: Any) -> None:
+    def __init__(self, project: Any, on_load: Callable[[], None] | None = None) -> None:
         self.project = project
+        self.on_load = on_load  # called after deployments or feature views were (un)loaded
         self.served: dict[str, Served] = {}
         self.failed: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.feature_views: dict[tuple[str, int], Any] = {}
@@ -598,16 +579,21 @@ class DeploymentTable:
         with self._lock:
             if time.monotonic() - self._last < max_age:
                 return
-            self._refresh()
+            changed = self._refresh()
             self._last = time.monotonic()
             self.ready = True
+        if changed and self.on_load is not None:
+            self.on_load()
 
-    def _refresh(self) -> None:
+    def _refresh(self) -> bool:
+        """Load and unload deployments; True when anything was loaded or unloaded."""
         catalog = self.project.catalog
+        changed = False
         wanted = {o.name: o for o in catalog.list("deployment") if o.body.get("state") == "RUNNING"}
         for name in list(self.served):
             o = wanted.get(name)
             if o is None or _key(o) != self.served[name].key:
+                changed = True
                 del self.served[name]
                 process.append_log(
                     self.project, name, "stopped" if o is None else "reloading (changed)"
@@ -624,6 +610,7 @@ class DeploymentTable:
                 name,
                 f"loading model {o.body.get('model_name')!r} version {o.body.get('model_version')}",
             )
+            changed = True
             try:
                 self.served[name] = load(self.project, o)
             except Exception as exc:
@@ -635,6 +622,8 @@ class DeploymentTable:
         for fv_key in list(self.feature_views):
             if catalog.get("feature_view", fv_key[0], fv_key[1]) is None:
                 self.feature_views.pop(fv_key, None)
+                changed = True
+        return changed
 
     def status(self, name: str) -> tuple[bool | None, dict[str, Any]]:
         """(True, status) when ready, (False, status) when failed, (None, {}) when unknown."""
@@ -654,12 +643,15 @@ class DeploymentTable:
             return hit
         with self._fv_lock:
             hit = self.feature_views.get(key)
-            if hit is None:
-                fv = self.project.get_feature_store().get_feature_view(name, int(version))
-                fv.init_serving()
-                names = [str(c) for c in fv.get_feature_vectors([], return_type="pandas").columns]
-                hit = (fv, names)
-                self.feature_views[key] = hit
+            if hit is not None:
+                return hit
+            fv = self.project.get_feature_store().get_feature_view(name, int(version))
+            fv.init_serving()
+            names = [str(c) for c in fv.get_feature_vectors([], return_type="pandas").columns]
+            hit = (fv, names)
+            self.feature_views[key] = hit
+        if self.on_load is not None:
+            self.on_load()
         return hit
 
 
