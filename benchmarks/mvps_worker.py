@@ -227,31 +227,47 @@ def _time_latencies(
 
 
 def predict_setup(spec: dict[str, Any]) -> dict[str, Any]:
-    """The online view plus the trained pipeline registered with it and deployed (the
-    deployment is started by :func:`predict_start` once the server runs)."""
+    """The online view plus two models registered with it and deployed (started by
+    :func:`predict_start` once the server runs): ``benchmodel``, the trained pipeline,
+    and ``noopmodel``, whose ``predict`` does next to nothing (it counts the non-zero
+    values of each row), so that serving it measures everything but the model."""
     online_setup(spec)
     project = _login(spec)
     fs = project.get_feature_store()
     fv = fs.get_feature_view("online", version=1)
-    model_dir = Path(spec["home"]) / "model-files"
-    model_dir.mkdir(parents=True, exist_ok=True)
+    import functools
     import shutil
+    import types
 
-    shutil.copy(spec["pipeline"], model_dir / "pipeline.pkl")
-    model = (
-        project.get_model_registry()
-        .sklearn.create_model("benchmodel", feature_view=fv)
-        .save(str(model_dir))
+    import joblib
+    import numpy as np
+
+    pipeline = joblib.load(spec["pipeline"])
+    noop = types.SimpleNamespace(
+        predict=functools.partial(np.count_nonzero, axis=1),
+        feature_names_in_=pipeline.feature_names_in_,
     )
-    model.deploy(name="benchmodel")
+    mr = project.get_model_registry()
+    for name, write in (
+        ("benchmodel", lambda d: shutil.copy(spec["pipeline"], d / "pipeline.pkl")),
+        ("noopmodel", lambda d: joblib.dump(noop, d / "noop.pkl")),
+    ):
+        model_dir = Path(spec["home"]) / f"{name}-files"
+        model_dir.mkdir(parents=True, exist_ok=True)
+        write(model_dir)
+        mr.sklearn.create_model(name, feature_view=fv).save(str(model_dir)).deploy(name=name)
     project.close()
     return {}
 
 
 def predict_start(spec: dict[str, Any]) -> dict[str, Any]:
-    """Start the deployment on the running server and wait until it is ready."""
+    """Start deployment ``start`` (and stop ``stop``) on the running server; returns once
+    it answers."""
     project = _login(spec)
-    project.get_model_serving().get_deployment("benchmodel").start(await_running=300)
+    ms = project.get_model_serving()
+    if spec.get("stop"):
+        ms.get_deployment(spec["stop"]).stop()
+    ms.get_deployment(spec["start"]).start(await_running=300)
     project.close()
     return {}
 
