@@ -28,3 +28,13 @@ def test_chunked_write_keeps_newest_across_chunks(tmp_path, monkeypatch):
     assert store.count("g_1") == 5
     assert store.get_watermark("g_1") == 7
     store.close()
+
+
+def test_chunked_write_without_event_time_keeps_the_last_row_of_each_key(tmp_path, monkeypatch):
+    """Rows are written in key order; rows of one key keep their order, so the last wins."""
+    monkeypatch.setattr(sqlite_store, "_WRITE_CHUNK", 2)
+    rows = pa.table({"id": ["b", "a", "b", "c", "a", "b", "a"], "v": [1, 2, 3, 4, 5, 6, 7]})
+    store = SqliteOnlineStore(str(tmp_path / "online.db"))
+    store.write("g_1", rows, ["id"], None)
+    assert {k: store.read("g_1", (k,))[1] for k in "abc"} == {"a": 7, "b": 6, "c": 4}
+    store.close()

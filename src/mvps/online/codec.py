@@ -558,10 +558,8 @@ def newest_per_key(keys: Sequence[str], times: Sequence[int] | None) -> list[int
     return sorted(best.values())
 
 
-def encode_batch(
-    registry: CodecRegistry, rows: pa.Table, primary_key: Sequence[str], event_time: str | None
-) -> EncodedBatch:
-    """Validate and encode a write: keys, event times, newest row per key, row bytes."""
+def as_table(rows: Any) -> pa.Table:
+    """Rows to write online as a pyarrow Table (record batches are accepted)."""
     if isinstance(rows, pa.RecordBatch):
         rows = pa.Table.from_batches([rows])
     if not isinstance(rows, pa.Table):
@@ -569,7 +567,21 @@ def encode_batch(
             f"online rows must be a pyarrow.Table, not {type(rows).__name__}; convert "
             "with pyarrow.Table.from_pandas(df, preserve_index=False)"
         )
-    keys = encode_keys(rows, primary_key)
+    return rows
+
+
+def encode_batch(
+    registry: CodecRegistry,
+    rows: pa.Table,
+    primary_key: Sequence[str],
+    event_time: str | None,
+    keys: list[str] | None = None,
+) -> EncodedBatch:
+    """Validate and encode a write: keys, event times, newest row per key, row bytes.
+    ``keys``: the rows' encoded keys when the caller has them already."""
+    rows = as_table(rows)
+    if keys is None:
+        keys = encode_keys(rows, primary_key)
     times = event_times(rows, event_time) if event_time else None
     keep = newest_per_key(keys, times)
     if keep is not None:

@@ -28,9 +28,17 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from mvps.errors import MvpsError
-from mvps.online.codec import CodecRegistry, check_table_name, encode_batch, normalize_key
+from mvps.online.codec import (
+    CodecRegistry,
+    as_table,
+    check_table_name,
+    encode_batch,
+    encode_keys,
+    normalize_key,
+)
 
 _BUSY_TIMEOUT_S = 30.0
 _MMAP_BYTES = 1 << 30
@@ -237,9 +245,18 @@ class SqliteOnlineStore:
         sql = self._stmts(table)
         # Rows are encoded a chunk at a time so memory stays bounded for big backfills.
         # Chunks apply in order inside one transaction, and the upsert itself keeps the
-        # newest row, so the result equals one write of the whole batch.
-        chunks = [rows.slice(i, _WRITE_CHUNK) for i in range(0, rows.num_rows, _WRITE_CHUNK)]
-        first = encode_batch(self._codecs, chunks[0] if chunks else rows, primary_key, event_time)
+        # newest row, so the result equals one write of the whole batch. Rows go in key
+        # order (a stable sort: rows of one key keep their order): the B-tree is then
+        # filled front to back instead of at random pages, about twice as fast.
+        rows = as_table(rows)
+        keys = encode_keys(rows, primary_key)
+        order = pc.sort_indices(pa.array(keys, pa.string()))
+        chunks: list[tuple[pa.Table, list[str]]] = []
+        for i in range(0, max(rows.num_rows, 1), _WRITE_CHUNK):
+            take = order.slice(i, _WRITE_CHUNK)
+            chunks.append((rows.take(take), [keys[j] for j in take.to_pylist()]))
+        del keys
+        first = encode_batch(self._codecs, chunks[0][0], primary_key, event_time, chunks[0][1])
         conn = self._conn()
         applied = 0
         try:
@@ -249,11 +266,13 @@ class SqliteOnlineStore:
                     "INSERT OR IGNORE INTO mvps_schemas (fingerprint, schema) VALUES (?, ?)",
                     (first.codec.fingerprint, first.codec.schema_bytes),
                 )
-                for n, chunk in enumerate(chunks or [rows]):
+                for n, (chunk, chunk_keys) in enumerate(chunks):
                     batch = (
                         first
                         if n == 0
-                        else encode_batch(self._codecs, chunk, primary_key, event_time)
+                        else encode_batch(
+                            self._codecs, chunk, primary_key, event_time, chunk_keys
+                        )
                     )
                     if batch.times is None:
                         cur = conn.executemany(
