@@ -270,9 +270,7 @@ class SqliteOnlineStore:
                     batch = (
                         first
                         if n == 0
-                        else encode_batch(
-                            self._codecs, chunk, primary_key, event_time, chunk_keys
-                        )
+                        else encode_batch(self._codecs, chunk, primary_key, event_time, chunk_keys)
                     )
                     if batch.times is None:
                         cur = conn.executemany(
