@@ -64,12 +64,18 @@ class ServingError(MvpsError):
     """A deployment could not answer a request (the message carries the server's reason)."""
 
 
+class JobFailed(MvpsError):
+    """A job execution ended FAILED or KILLED (the message says how to read its logs)."""
+
+
 # Hopsworks-compatible names.
 FeatureStoreException = MvpsError
 DataValidationException = ValidationFailed
 ModelRegistryException = MvpsError
 ModelServingException = ServingError
 RestAPIError = MvpsError
+JobException = MvpsError
+JobExecutionException = JobFailed
 
 __all__ = [
     "AlreadyExists",
@@ -77,6 +83,9 @@ __all__ = [
     "DataValidationException",
     "FeatureStoreException",
     "InvalidInput",
+    "JobException",
+    "JobExecutionException",
+    "JobFailed",
     "MissingDependency",
     "ModelRegistryException",
     "ModelServingException",

@@ -120,6 +120,16 @@ class Project:
 
         return ModelServing(self)
 
+    def get_job_api(self) -> Any:
+        """The project's jobs (:class:`mvps.jobs.JobApi`)."""
+        from mvps.jobs import JobApi
+
+        return JobApi(self)
+
+    def get_jobs_api(self) -> Any:
+        """Hopsworks 3.x name of :meth:`get_job_api`."""
+        return self.get_job_api()
+
     def close(self) -> None:
         for attr in ("online", "catalog"):
             obj = self.__dict__.pop(attr, None)

@@ -24,7 +24,9 @@ unknown deployment, feature view or online row, 500 when a predictor fails (the
 server keeps serving). The request path reads only in-memory state: deployments are
 loaded once per worker and re-read from the catalog in the background every
 ``refresh_interval`` seconds (so ``start()``/``stop()`` from other processes are picked
-up), and feature views compile their serving plan once per worker.
+up), and feature views compile their serving plan once per worker. The standalone
+server (``mvps serve``) also fires the project's job schedules (:mod:`mvps.jobs.scheduler`)
+about once a second.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mvps.server")
 
 _JSON = "application/json"
+SCHEDULE_INTERVAL = 1.0  # seconds between looks at the job schedules
 _NUMPY = orjson.OPT_SERIALIZE_NUMPY
 
 
@@ -112,11 +115,14 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def create_app(project: Any = None, *, refresh_interval: float = 0.5, settle: bool = False) -> Any:
+def create_app(
+    project: Any = None, *, refresh_interval: float = 0.5, standalone: bool = False
+) -> Any:
     """The ASGI app (a FastAPI subclass) serving ``project`` (default: the current
-    project); see the module docstring. ``settle=True`` (what ``mvps serve`` uses) calls
-    :func:`settle_heap` after startup and after each (un)load of a deployment or
-    feature view; leave it off when the app runs inside another program."""
+    project); see the module docstring. ``standalone=True`` is for the project's server
+    process (``mvps serve``): it fires job schedules, and calls :func:`settle_heap`
+    after startup and after each (un)load of a deployment or feature view; leave it
+    off when the app runs inside another program."""
     app_class = _app_class()  # first: a missing fastapi names the pip install to run
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
@@ -129,7 +135,7 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5, settle: bo
         import mvps
 
         project = mvps.get_current_project()
-    table = DeploymentTable(project, on_load=settle_heap if settle else None)
+    table = DeploymentTable(project, on_load=settle_heap if standalone else None)
 
     def reply(obj: Any, status: int = 200) -> Response:
         return Response(_dumps(obj), status, media_type=_JSON)
@@ -142,21 +148,34 @@ def create_app(project: Any = None, *, refresh_interval: float = 0.5, settle: bo
             except Exception:  # the catalog may be briefly unavailable: retry next round
                 log.exception("refreshing deployments failed")
 
+    async def scheduler() -> None:
+        from mvps.jobs import scheduler as jobs
+
+        while True:
+            await asyncio.sleep(SCHEDULE_INTERVAL)
+            try:
+                await run_in_threadpool(jobs.tick, project)
+            except Exception:
+                log.exception("firing job schedules failed")
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         try:
             await run_in_threadpool(table.refresh)
         except Exception:
             log.exception("loading deployments failed")
-        if settle:
+        if standalone:
             settle_heap()
-        task = asyncio.create_task(refresher())
+        tasks = [asyncio.create_task(refresher())]
+        if standalone:
+            tasks.append(asyncio.create_task(scheduler()))
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     app = app_class(
         title=f"mvps serving: {project.name}",
@@ -611,7 +630,7 @@ def app_from_env() -> Any:
         home=os.environ.get("MVPS_HOME"),
         config=os.environ.get("MVPS_CONFIG") or None,
     )
-    return create_app(project, settle=True)
+    return create_app(project, standalone=True)
 
 
 __all__ = ["app_from_env", "create_app", "settle_heap"]

@@ -301,19 +301,51 @@ class Catalog:
                 or 0
             )
 
-    def update(self, kind: str, name: str, version: int, body: dict[str, Any]) -> None:
+    def update(
+        self,
+        kind: str,
+        name: str,
+        version: int,
+        body: dict[str, Any],
+        if_updated: float | None = None,
+    ) -> float:
+        """Replace an object's body; returns its new ``updated`` time.
+
+        ``if_updated`` makes it a compare-and-set: the body is replaced only if the
+        object's ``updated`` time is still that value (as read), else Conflict is raised
+        and nothing changes.
+        """
+        now = time.time()
+        q = objects.update().where(
+            objects.c.kind == kind,
+            objects.c.name == name,
+            objects.c.version == int(version),
+        )
+        if if_updated is not None:
+            q = q.where(objects.c.updated == if_updated)
+            now = max(now, if_updated + 1e-6)  # a coarse clock must still change it
         with self._tx() as conn:
-            res = conn.execute(
-                objects.update()
-                .where(
+            res = conn.execute(q.values(body=_dumps(body), updated=now))
+            if res.rowcount == 0:
+                if if_updated is not None and self._exists(conn, kind, name, version):
+                    raise Conflict(
+                        f"{kind.replace('_', ' ')} '{name}' version {version} was changed by "
+                        "another writer; read it again and retry"
+                    )
+                raise NotFound(f"{kind} '{name}' version {version} not found (was it deleted?)")
+        return now
+
+    def _exists(self, conn: sa.Connection, kind: str, name: str, version: int) -> bool:
+        return (
+            conn.execute(
+                sa.select(objects.c.id).where(
                     objects.c.kind == kind,
                     objects.c.name == name,
                     objects.c.version == int(version),
                 )
-                .values(body=_dumps(body), updated=time.time())
-            )
-            if res.rowcount == 0:
-                raise NotFound(f"{kind} '{name}' version {version} not found (was it deleted?)")
+            ).first()
+            is not None
+        )
 
     def delete(self, kind: str, name: str, version: int) -> bool:
         """Delete an object and its records. Links stay, so lineage can show it as deleted."""

@@ -136,14 +136,14 @@ def serve(
         )
     print(
         f"mvps serve: project {project.name!r} at {info['url']} "
-        f"(docs {info['url']}/docs, pid {os.getpid()})",
+        f"(API description {info['url']}/openapi.json, pid {os.getpid()})",
         flush=True,
     )
     try:
         if workers == 1:
             from mvps.server import create_app
 
-            config = uvicorn.Config(create_app(project, settle=True), **common)
+            config = uvicorn.Config(create_app(project, standalone=True), **common)
             uvicorn.Server(config).run(sockets=[sock])
         else:
             from uvicorn.supervisors import Multiprocess
