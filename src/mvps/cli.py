@@ -19,15 +19,29 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sync": ("mvps.commands", "replay offline commits the online store has not applied"),
     "serve": ("mvps.serving.cli", "serve deployments, feature vectors and the web UI over HTTP"),
     "ui": ("mvps.ui.cli", "open the web UI of a project"),
+    "jobs": ("mvps.jobs.cli", "create, run, schedule and inspect jobs (pipelines)"),
 }
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--project", help="project name (default: $MVPS_PROJECT or 'default')")
-    p.add_argument("--home", help="directory holding projects (default: $MVPS_HOME or ~/.mvps)")
+def add_project_options(p: argparse.ArgumentParser, default: object = None) -> None:
+    """--project/--home/--config (``default=argparse.SUPPRESS`` on sub-subcommands, so
+    that they may come after the action without hiding the ones given before it)."""
     p.add_argument(
-        "--config", help="config file selecting backends (default: $MVPS_CONFIG or ./mvps.toml)"
+        "--project", default=default, help="project name (default: $MVPS_PROJECT or 'default')"
     )
+    p.add_argument(
+        "--home",
+        default=default,
+        help="directory holding projects (default: $MVPS_HOME or ~/.mvps)",
+    )
+    p.add_argument(
+        "--config",
+        default=default,
+        help="config file selecting backends (default: $MVPS_CONFIG or ./mvps.toml)",
+    )
+
+
+_common = add_project_options
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from mvps.catalog import Catalog
-from mvps.errors import AlreadyExists, InvalidInput, MvpsError, NotFound
+from mvps.errors import AlreadyExists, Conflict, InvalidInput, MvpsError, NotFound
 
 from .helpers import frame, run_together
 
@@ -73,6 +73,43 @@ def test_create_get_list_update_delete(catalog):
         catalog.require("feature_group", "nothing", 1)
     with pytest.raises(NotFound, match="was it deleted"):
         catalog.update("feature_group", "trans", 1, {})
+
+
+def test_compare_and_set_update(catalog):
+    obj = catalog.create("job", "etl", 1, {"n": 0})
+    stamp = catalog.update("job", "etl", 1, {"n": 1}, if_updated=obj.updated)
+    assert stamp > obj.updated
+    assert catalog.require("job", "etl", 1).body == {"n": 1}
+    # a writer that read before that change loses, and nothing changes
+    with pytest.raises(Conflict, match="changed by another writer"):
+        catalog.update("job", "etl", 1, {"n": 99}, if_updated=obj.updated)
+    fresh = catalog.require("job", "etl", 1)
+    assert fresh.body == {"n": 1} and fresh.updated == stamp
+    catalog.update("job", "etl", 1, {"n": 2}, if_updated=fresh.updated)
+    catalog.delete("job", "etl", 1)
+    with pytest.raises(NotFound):
+        catalog.update("job", "etl", 1, {"n": 3}, if_updated=fresh.updated)
+
+
+def test_compare_and_set_lets_one_of_many_writers_win(catalog):
+    obj = catalog.create("job", "etl", 1, {"winner": None})
+    outcomes: list[str] = []
+
+    def write(who: str) -> None:
+        try:
+            catalog.update("job", "etl", 1, {"winner": who}, if_updated=obj.updated)
+            outcomes.append(who)
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=write, args=(f"w{i}",)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [o for o in outcomes if o != "conflict"]
+    assert len(winners) == 1 and outcomes.count("conflict") == 7
+    assert catalog.require("job", "etl", 1).body == {"winner": winners[0]}
 
 
 def test_versions(catalog):

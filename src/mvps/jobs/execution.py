@@ -119,14 +119,22 @@ def process_start(pid: int) -> int | None:
         return None
 
 
-def _alive(body: dict[str, Any]) -> bool:
+def _alive(body: dict[str, Any], pid_key: str = "pid", start_key: str = "pid_start") -> bool:
+    """Whether the process recorded under ``pid_key`` still runs (and is the same one)."""
     from mvps.serving.process import pid_alive
 
-    pid = body.get("pid")
+    pid = body.get(pid_key)
     if not isinstance(pid, int) or not pid_alive(pid):
         return False
-    started = body.get("pid_start")
+    started = body.get(start_key)
     return started is None or process_start(pid) in (None, started)
+
+
+def _kill_orphan(body: dict[str, Any]) -> None:
+    """Kill the program of an execution whose runner is gone (nobody would record it)."""
+    if _alive(body, "program_pid", "program_start"):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(int(body["program_pid"]), signal.SIGKILL)
 
 
 def reconcile(catalog: Any, obj: CatalogObject) -> CatalogObject:
@@ -150,7 +158,10 @@ def reconcile(catalog: Any, obj: CatalogObject) -> CatalogObject:
         state = "FAILED" if body.get("pid") else "INITIALIZATION_FAILED"
         return finish(body, state, "FAILED", error=reason)
 
-    return transition(catalog, obj.name, obj.version, fail)
+    obj = transition(catalog, obj.name, obj.version, fail)
+    if obj.body.get("error") == reason:
+        _kill_orphan(obj.body)
+    return obj
 
 
 # ---------------------------------------------------------------------- launching

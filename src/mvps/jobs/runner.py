@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from mvps.errors import NotFound
 from mvps.jobs.execution import (
     FINAL_STATES,
     KIND,
@@ -157,6 +158,8 @@ def run(job: str, number: int) -> int:
             return 1
         if killed.is_set():  # stopped while starting
             stop(signal.SIGTERM, None)
+        program = {"program_pid": child.pid, "program_start": process_start(child.pid)}
+        transition(catalog, job, number, lambda body: {**body, **program})
         code = child.wait()
     if killed.is_set():
         state, status = "KILLED", "KILLED"
@@ -165,12 +168,16 @@ def run(job: str, number: int) -> int:
     else:
         state, status = "FAILED", "FAILED"
     error = None if code == 0 or killed.is_set() else f"the program exited with code {code}"
-    transition(
-        catalog,
-        job,
-        number,
-        lambda body: finish(body, state, status, exit_code=code, error=error),
-    )
+    try:
+        transition(
+            catalog,
+            job,
+            number,
+            lambda body: finish(body, state, status, exit_code=code, error=error),
+        )
+    except NotFound:
+        _log(f"execution {number} of {job!r} was deleted while it ran")
+        return 0
     _log(f"execution {number} of {job!r} ended {state} (exit code {code})")
     return 0
 
