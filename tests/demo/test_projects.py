@@ -49,3 +49,18 @@ def test_the_empty_project_runs_its_placeholders_and_its_tests_pass(tmp_path: Pa
     tests = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], target)
     assert tests.returncode == 0, tests.stdout
     assert "4 passed" in tests.stdout
+
+
+def test_a_generated_pipeline_runs_as_a_job(tmp_path: Path) -> None:
+    """As the project's README shows: the pipeline registered and run with `mvps jobs`,
+    in the project's own directory and project (its mvps.toml)."""
+    target = tmp_path / "svc"
+    assert mvps_cli("init", str(target), cwd=tmp_path).returncode == 0
+    created = mvps_cli("jobs", "create", "features", "pipelines/feature_pipeline.py", cwd=target)
+    assert created.returncode == 0, created.stdout
+    ran = mvps_cli("jobs", "run", "features", cwd=target)
+    assert ran.returncode == 0, ran.stdout
+    assert "execution 1 of features: FINISHED" in ran.stdout
+    logs = mvps_cli("jobs", "logs", "features", cwd=target)
+    assert "inserted 1000 rows" in logs.stdout
+    assert (target / ".mvps" / "svc" / "jobs" / "features" / "executions" / "1").is_dir()
