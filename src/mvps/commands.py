@@ -27,6 +27,7 @@ def run_info(args: argparse.Namespace) -> int:
         "feature_views": [f"{o.name} v{o.version}" for o in cat.list("feature_view")],
         "models": [f"{o.name} v{o.version}" for o in cat.list("model")],
         "deployments": [o.name for o in cat.list("deployment")],
+        "jobs": [o.name for o in cat.list("job")],
     }
     if args.json:
         print(json.dumps(info, indent=2))

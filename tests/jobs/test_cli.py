@@ -31,6 +31,8 @@ def test_create_run_inspect_and_delete(
     assert main(["jobs", "list"]) == 0
     out = capsys.readouterr().out
     assert "echo" in out and "not scheduled" in out and "last: FINISHED" in out
+    assert main(["info", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["jobs"] == ["echo"]
     assert main(["jobs", "delete", "echo"]) == 0
     assert not project.get_job_api().exists("echo")
 
