@@ -11,15 +11,20 @@
   model-dependent transformations) with two train/test splits (the second with
   histograms in its statistics);
 * model ``loan_model`` versions 1 and 2 (scikit-learn, saved with ``feature_view=``,
-  with a confusion-matrix PNG) and deployment ``loanapproval`` of version 2.
+  with a confusion-matrix PNG) and deployment ``loanapproval`` of version 2;
+* jobs (see :func:`build_jobs`): ``feature_pipeline`` (scheduled, two executions that
+  finished, one with HTML in its arguments and output), ``training_pipeline`` (schedule
+  paused, one execution that failed with exit code 3) and ``backfill`` (never ran).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -49,6 +54,28 @@ APPLICANT_FEATURES = [
 ]
 MODEL_INPUTS = ["loan_amnt", "term", "int_rate", "purpose", "home_ownership", "annual_inc", "dti"]
 
+#: Programs of the test jobs: ``pipelines/<name>`` under a working directory.
+JOB_PROGRAMS = {
+    # prints its arguments, and a warning to stderr
+    "feature_pipeline.py": (
+        "import sys\n"
+        "print('feature pipeline, arguments:', ' '.join(sys.argv[1:]))\n"
+        "print('wrote 120 rows to loans v1')\n"
+        "print('warning: 3 loans without an interest rate', file=sys.stderr)\n"
+    ),
+    # fails with exit code 3
+    "training_pipeline.py": (
+        "import sys\n"
+        "print('training on 0 rows')\n"
+        "print('error: not enough training data', file=sys.stderr)\n"
+        "sys.exit(3)\n"
+    ),
+    # runs until it is stopped
+    "sleeper.py": "import time\nprint('sleeping', flush=True)\ntime.sleep(300)\n",
+}
+#: Arguments of the second run of ``feature_pipeline`` (HTML, to check escaping).
+XSS_ARGS = f"--month 2017-01 --note '{XSS_VALUE}'"
+
 
 @dataclass
 class Demo:
@@ -61,6 +88,7 @@ class Demo:
     models: list[Any]
     deployment: Any
     td_versions: list[int]
+    jobs: dict[str, Any]
 
 
 def _lending(scale: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -125,6 +153,54 @@ def _confusion_png(cm: np.ndarray, labels: list[str], title: str) -> bytes:
     fig.savefig(buf, format="png")
     plt.close(fig)
     return buf.getvalue()
+
+
+def write_job_programs(workdir: Path) -> Path:
+    """Write :data:`JOB_PROGRAMS` to ``workdir/pipelines``; returns ``workdir``."""
+    (workdir / "pipelines").mkdir(parents=True, exist_ok=True)
+    for name, source in JOB_PROGRAMS.items():
+        (workdir / "pipelines" / name).write_text(source)
+    return workdir
+
+
+def create_job(project: Any, name: str, program: str, workdir: Path, args: str | None) -> Any:
+    """Job ``name`` running ``pipelines/<program>`` in ``workdir``."""
+    job_api = project.get_job_api()
+    config = job_api.get_configuration("PYTHON")
+    config.update(appPath=f"pipelines/{program}", workingDirectory=str(workdir), defaultArgs=args)
+    with contextlib.redirect_stdout(io.StringIO()):  # "Job created successfully..."
+        return job_api.create_job(name, config)
+
+
+def build_jobs(project: Any, workdir: Path) -> dict[str, Any]:
+    """The demo's jobs (see the module docstring), their executions ended."""
+    from mvps.errors import JobFailed
+
+    write_job_programs(workdir)
+    feature = create_job(
+        project, "feature_pipeline", "feature_pipeline.py", workdir, "--month 2016-12"
+    )
+    training = create_job(project, "training_pipeline", "training_pipeline.py", workdir, None)
+    backfill = create_job(
+        project, "backfill", "feature_pipeline.py", workdir, "--from 2016-01 --to 2016-06"
+    )
+    # job.schedule() starts the project's server to fire schedules: these tests fire none
+    with mock.patch("mvps.serving.process.ensure_server"):
+        feature.schedule("0 0 6 ? * *")
+        training.schedule("0 30 7 ? * MON")
+    training.pause_schedule()
+    with contextlib.redirect_stdout(io.StringIO()):  # "Launching job..."
+        runs = [
+            feature.run(await_termination=False),
+            feature.run(args=XSS_ARGS, await_termination=False),
+            training.run(await_termination=False),
+        ]
+    for execution in runs:
+        with contextlib.suppress(JobFailed):
+            execution.await_termination(120)
+    states = [e.state for e in runs]
+    assert states == ["FINISHED", "FINISHED", "FAILED"], states
+    return {"feature_pipeline": feature, "training_pipeline": training, "backfill": backfill}
 
 
 def build_demo(project: Any, workdir: Path, scale: float = 0.004) -> Demo:
@@ -264,4 +340,5 @@ def build_demo(project: Any, workdir: Path, scale: float = 0.004) -> Demo:
         ).save(str(model_dir))
         models.append(model)
     deployment = models[-1].deploy(name="loanapproval", description="Loan approval service")
-    return Demo(project, fs, loans, applicants, notes, fv, models, deployment, td_versions)
+    jobs = build_jobs(project, workdir)
+    return Demo(project, fs, loans, applicants, notes, fv, models, deployment, td_versions, jobs)

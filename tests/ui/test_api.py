@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from mvps.ui import STATIC_DIR, api
 from mvps.ui.routes import CSP, PAGES, create_ui_app, router
 
 from .conftest import LiveServer, free_port
-from .demo import XSS_DESCRIPTION, Demo
+from .demo import XSS_ARGS, XSS_DESCRIPTION, XSS_VALUE, Demo, create_job, write_job_programs
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,7 @@ def test_overview_counts_and_recent_activity(client: TestClient, demo: Demo) -> 
         "training_datasets": 2,
         "models": 2,
         "deployments": 1,
-        "jobs": 0,
+        "jobs": 3,
     }
     commits = d["recent_commits"]
     assert commits and commits == sorted(commits, key=lambda c: c["committed_at"], reverse=True)
@@ -345,7 +347,7 @@ def test_ui_under_mvps_serve_is_same_origin(serve_server: LiveServer) -> None:
         assert http.get("/api/overview").json()["counts"]["deployments"] == 1
 
 
-# ------------------------------------------------------------------ lineage and jobs
+# ------------------------------------------------------------------ lineage
 
 
 def test_lineage_of_the_whole_project(client: TestClient) -> None:
@@ -384,8 +386,238 @@ def test_lineage_around_one_object(client: TestClient, demo: Demo) -> None:
     assert "unknown kind" in get(client, "/api/lineage/spaceship/x/1", 400)["detail"]
 
 
-def test_jobs_are_empty(client: TestClient) -> None:
-    assert get(client, "/api/jobs") == {"count": 0, "items": []}
+# ------------------------------------------------------------------ jobs
+
+RUNNING = ("SUBMITTED", "RUNNING")
+
+
+def _utc(value: str | None) -> dt.datetime:
+    """An ISO time of the API, checked to be UTC."""
+    assert value is not None
+    t = dt.datetime.fromisoformat(value)
+    assert t.utcoffset() == dt.timedelta(0), value
+    return t
+
+
+def poll(fetch: Callable[[], Any], done: Callable[[Any], bool], timeout: float = 60.0) -> Any:
+    """``fetch()`` again until ``done`` says yes; fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if done(value):
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"still not done after {timeout:.0f} s: {value}")
+        time.sleep(0.05)  # the interval between polls, not a wait for something
+
+
+def test_jobs_with_schedules_and_last_executions(client: TestClient) -> None:
+    d = get(client, "/api/jobs")
+    assert d["count"] == 3
+    by_name = {j["name"]: j for j in d["items"]}
+    assert list(by_name) == ["backfill", "feature_pipeline", "training_pipeline"]
+    f = by_name["feature_pipeline"]
+    assert f["url"] == "/jobs/feature_pipeline" and f["job_type"] == "PYTHON"
+    assert f["program"] == "pipelines/feature_pipeline.py"
+    assert f["app_path"].endswith("/pipelines/feature_pipeline.py")
+    assert f["default_args"] == "--month 2016-12"
+    s = f["schedule"]
+    assert s["cron_expression"] == "0 0 6 ? * *" and s["enabled"] is True
+    assert s["skipped"] == 0 and s["last_fire_time"] is None
+    next_fire = _utc(s["next_fire_time"])
+    assert (next_fire.hour, next_fire.minute, next_fire.second) == (6, 0, 0)
+    now = dt.datetime.now(dt.UTC)
+    assert now < next_fire <= now + dt.timedelta(days=1)
+    assert f["num_executions"] == 2
+    last = f["last_execution"]
+    assert {k: last[k] for k in ("id", "url", "state", "final_status")} == {
+        "id": 2,
+        "url": "/jobs/feature_pipeline#execution-2",
+        "state": "FINISHED",
+        "final_status": "SUCCEEDED",
+    }
+    assert isinstance(last["duration"], int) and last["duration"] >= 0
+    _utc(last["submission_time"])
+    t = by_name["training_pipeline"]
+    assert t["schedule"]["enabled"] is False and t["schedule"]["next_fire_time"] is None
+    assert t["default_args"] == ""
+    assert (t["last_execution"]["state"], t["last_execution"]["final_status"]) == (
+        "FAILED",
+        "FAILED",
+    )
+    b = by_name["backfill"]
+    assert b["schedule"] is None and b["last_execution"] is None and b["num_executions"] == 0
+
+
+def test_job_definition_and_executions_newest_first(client: TestClient, demo: Demo) -> None:
+    d = get(client, "/api/jobs/feature_pipeline")
+    feature = demo.jobs["feature_pipeline"]
+    assert d["config"] == feature.config and d["app_path"] == feature.config["appPath"]
+    assert d["working_directory"] == feature.config["workingDirectory"]
+    assert d["creator"] == feature.creator and _utc(d["created"]) == feature.creation_time
+    assert d["schedule"]["cron_expression"] == "0 0 6 ? * *"
+    assert d["schedule"]["end_time"] is None and d["schedule"]["max_active_runs"] == 1
+    assert _utc(d["schedule"]["start_time"]) <= _utc(d["schedule"]["next_fire_time"])
+    assert d["num_executions"] == 2 and d["running"] == 0
+    assert [e["id"] for e in d["executions"]] == [2, 1]
+    assert [e["args"] for e in d["executions"]] == [XSS_ARGS, "--month 2016-12"]
+    for e in d["executions"]:
+        assert (e["state"], e["final_status"], e["trigger"]) == ("FINISHED", "SUCCEEDED", "manual")
+        assert e["exit_code"] == 0 and e["error"] is None
+        assert _utc(e["submission_time"]) <= _utc(e["start_time"]) <= _utc(e["end_time"])
+        assert isinstance(e["duration"], int) and e["duration"] >= 0
+        assert e["url"] == f"/jobs/feature_pipeline#execution-{e['id']}"
+    newest = get(client, "/api/jobs/feature_pipeline?limit=1")
+    assert [e["id"] for e in newest["executions"]] == [2] and newest["num_executions"] == 2
+    [failed] = get(client, "/api/jobs/training_pipeline")["executions"]
+    assert (failed["state"], failed["final_status"]) == ("FAILED", "FAILED")
+    assert failed["exit_code"] == 3 and failed["error"] == "the program exited with code 3"
+    assert get(client, "/api/jobs/backfill")["executions"] == []
+    err = get(client, "/api/jobs/nope", 404)
+    assert err["detail"] == (
+        "job 'nope' does not exist (jobs: ['backfill', 'feature_pipeline', 'training_pipeline'])"
+    )
+    get(client, "/api/jobs/feature_pipeline?limit=0", 422)
+
+
+def test_execution_logs(client: TestClient) -> None:
+    logs = "/api/jobs/feature_pipeline/executions/2/logs"
+    assert get(client, logs) == {
+        "stream": "stdout",
+        "text": f"feature pipeline, arguments: --month 2017-01 --note {XSS_VALUE}\n"
+        "wrote 120 rows to loans v1",
+        "tail": 500,
+    }
+    assert get(client, logs + "?tail=1")["text"] == "wrote 120 rows to loans v1"
+    err = get(client, logs + "?stream=stderr")
+    assert err == {
+        "stream": "stderr",
+        "text": "warning: 3 loans without an interest rate",
+        "tail": 500,
+    }
+    first = get(client, "/api/jobs/feature_pipeline/executions/1/logs")["text"]
+    assert first.startswith("feature pipeline, arguments: --month 2016-12\n")
+    failed = get(client, "/api/jobs/training_pipeline/executions/1/logs?stream=stderr")
+    assert failed["text"] == "error: not enough training data"
+    bad = get(client, logs + "?stream=both", 400)
+    assert bad["detail"] == "stream must be 'stdout' or 'stderr', got 'both'"
+    get(client, logs + "?tail=0", 422)
+    missing = get(client, "/api/jobs/feature_pipeline/executions/9/logs", 404)
+    assert missing["detail"] == "job 'feature_pipeline' has no execution 9"
+    assert (
+        "job 'nope' does not exist"
+        in get(client, "/api/jobs/nope/executions/1/logs", 404)["detail"]
+    )
+
+
+@pytest.fixture(scope="module")
+def jobs_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A project of its own (runs change it) with jobs ``echo`` (prints its arguments),
+    ``fails`` (exit code 3) and ``sleeper`` (runs until stopped)."""
+    base = tmp_path_factory.mktemp("jobs")
+    project = _fresh_project(base / "home", "jobs")
+    workdir = write_job_programs(base / "work")
+    create_job(project, "echo", "feature_pipeline.py", workdir, "--month 2016-12")
+    create_job(project, "fails", "training_pipeline.py", workdir, None)
+    create_job(project, "sleeper", "sleeper.py", workdir, None)
+    try:
+        yield TestClient(create_ui_app(project))
+    finally:
+        for job in project.get_job_api().get_jobs():
+            for execution in job.running_executions():
+                execution.stop()
+        project.close()
+
+
+def _ended(client: TestClient, job: str, execution_id: int) -> dict[str, Any]:
+    """Execution ``execution_id`` of ``job`` once it ended, polling the job's JSON."""
+    d = poll(
+        lambda: get(client, f"/api/jobs/{job}"),
+        lambda d: any(
+            e["id"] == execution_id and e["state"] not in RUNNING for e in d["executions"]
+        ),
+    )
+    assert d["running"] == 0
+    return next(e for e in d["executions"] if e["id"] == execution_id)
+
+
+def test_run_a_job_from_the_api(jobs_client: TestClient) -> None:
+    c = jobs_client
+    r = c.post("/api/jobs/echo/executions", json={"args": "--month 2018-03 --note 'a b'"})
+    assert r.status_code == 200, r.text
+    started = r.json()
+    assert started["state"] in ("SUBMITTED", "RUNNING", "FINISHED")
+    assert started["trigger"] == "manual" and started["args"] == "--month 2018-03 --note 'a b'"
+    assert started["url"] == f"/jobs/echo#execution-{started['id']}"
+    e = _ended(c, "echo", started["id"])
+    assert (e["state"], e["final_status"], e["exit_code"]) == ("FINISHED", "SUCCEEDED", 0)
+    logs = get(c, f"/api/jobs/echo/executions/{e['id']}/logs")["text"]
+    assert logs.splitlines()[0] == "feature pipeline, arguments: --month 2018-03 --note a b"
+    # without a body, or with blank arguments: the job's default arguments
+    for kwargs in ({}, {"json": {}}, {"json": {"args": "  "}}, {"json": {"args": None}}):
+        r = c.post("/api/jobs/echo/executions", **kwargs)
+        assert r.status_code == 200, (kwargs, r.text)
+        e = _ended(c, "echo", r.json()["id"])
+        assert e["args"] == "--month 2016-12" and e["state"] == "FINISHED", kwargs
+    assert get(c, "/api/jobs")["items"][0]["last_execution"]["id"] == e["id"]
+
+
+def test_a_failing_run_from_the_api(jobs_client: TestClient) -> None:
+    r = jobs_client.post("/api/jobs/fails/executions")
+    assert r.status_code == 200, r.text
+    e = _ended(jobs_client, "fails", r.json()["id"])
+    assert (e["state"], e["final_status"], e["exit_code"]) == ("FAILED", "FAILED", 3)
+    assert e["error"] == "the program exited with code 3"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"{not json", "the request body must be JSON"),
+        (b'["--month"]', "must be a JSON object"),
+        (b'{"args": 5}', '"args" is one string of arguments'),
+        (b'{"arguments": "--month 1"}', "unknown field(s) 'arguments'"),
+    ],
+)
+def test_bad_run_requests_start_nothing(jobs_client: TestClient, body: bytes, message: str) -> None:
+    before = get(jobs_client, "/api/jobs/echo")["num_executions"]
+    r = jobs_client.post("/api/jobs/echo/executions", content=body)
+    assert r.status_code == 400 and message in r.json()["detail"], r.text
+    assert 'e.g. {"args": "--month 2016-12"}' in r.json()["detail"]
+    assert get(jobs_client, "/api/jobs/echo")["num_executions"] == before
+
+
+def test_run_and_stop_unknown_jobs_are_404s(jobs_client: TestClient) -> None:
+    for url in ["/api/jobs/nope/executions", "/api/jobs/nope/executions/1/stop",
+                "/api/jobs/echo/executions/999/stop"]:  # fmt: skip
+        r = jobs_client.post(url)
+        assert r.status_code == 404 and r.json()["detail"], (url, r.text)
+
+
+def test_stop_a_running_execution(jobs_client: TestClient) -> None:
+    c = jobs_client
+    started = c.post("/api/jobs/sleeper/executions").json()
+    n = started["id"]
+    running = poll(
+        lambda: get(c, "/api/jobs/sleeper"),
+        lambda d: d["executions"][0]["state"] == "RUNNING",
+    )
+    assert running["running"] == 1 and running["executions"][0]["id"] == n
+    listed = {j["name"]: j for j in get(c, "/api/jobs")["items"]}
+    assert listed["sleeper"]["last_execution"]["state"] == "RUNNING"
+    poll(
+        lambda: get(c, f"/api/jobs/sleeper/executions/{n}/logs")["text"],
+        lambda text: text == "sleeping",
+    )
+    r = c.post(f"/api/jobs/sleeper/executions/{n}/stop")
+    assert r.status_code == 200, r.text
+    assert r.json()["id"] == n and r.json()["state"] in ("RUNNING", "KILLED")
+    e = _ended(c, "sleeper", n)
+    assert (e["state"], e["final_status"]) == ("KILLED", "KILLED")
+    assert isinstance(e["duration"], int) and e["duration"] < 60_000
+    # stopping an execution that ended changes nothing
+    again = c.post(f"/api/jobs/sleeper/executions/{n}/stop")
+    assert again.status_code == 200 and again.json() == e
 
 
 # ------------------------------------------------------------------ errors, pages, files
@@ -406,6 +638,9 @@ def test_jobs_are_empty(client: TestClient) -> None:
         "/api/models/loan_model/9",
         "/api/models/loan_model/9/files/x.png",
         "/api/deployments/nope",
+        "/api/jobs/nope",
+        "/api/jobs/nope/executions/1/logs",
+        "/api/jobs/feature_pipeline/executions/99/logs",
         "/api/nothing-here",
     ],
 )
@@ -433,7 +668,7 @@ def test_unexpected_errors_are_json_500s(demo: Demo, monkeypatch: pytest.MonkeyP
 def test_pages_are_the_html_shell(client: TestClient) -> None:
     for url in ["/", "/feature-groups", "/feature-groups/loans/1", "/feature-views/loan_approval/1",
                 "/models/loan_model/2", "/deployments/loanapproval", "/lineage",
-                "/lineage/model/loan_model/2", "/jobs"]:  # fmt: skip
+                "/lineage/model/loan_model/2", "/jobs", "/jobs/feature_pipeline"]:  # fmt: skip
         r = client.get(url)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
         assert r.headers["content-security-policy"] == CSP

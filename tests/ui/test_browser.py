@@ -8,6 +8,7 @@ predictions), checks what is drawn and saves a screenshot under
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,7 +16,15 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import LiveServer, UIPage, screenshot
-from .demo import XSS_DESCRIPTION, XSS_FEATURE_DESCRIPTION, XSS_VALUE, Demo
+from .demo import (
+    XSS_ARGS,
+    XSS_DESCRIPTION,
+    XSS_FEATURE_DESCRIPTION,
+    XSS_VALUE,
+    Demo,
+    create_job,
+    write_job_programs,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +39,7 @@ def test_overview(ui: UIPage) -> None:
     expect(page.locator("h1")).to_contain_text("lending")
     expect(page.locator('[data-count="feature_groups"] .stat-value')).to_have_text("3")
     expect(page.locator('[data-count="models"] .stat-value')).to_have_text("2")
-    expect(page.locator('[data-count="jobs"] .stat-value')).to_have_text("0")
+    expect(page.locator('[data-count="jobs"] .stat-value')).to_have_text("3")
     expect(page.locator("#activity .timeline-item").first).to_be_visible()
     expect(page.locator("#latest-commits tbody tr")).not_to_have_count(0)
     expect(page.locator("#latest-validation")).to_contain_text("rejected")
@@ -268,9 +277,145 @@ def test_lineage_page(ui: UIPage) -> None:
     ui.check()
 
 
-def test_jobs_empty_state(ui: UIPage) -> None:
-    page = ui.open("/jobs", "#jobs")
-    expect(page.locator("#jobs .empty-title")).to_have_text("No jobs")
+def test_jobs_list_shows_states_and_schedules(ui: UIPage) -> None:
+    page = ui.open("/jobs", "#jobs table")
+    expect(page.locator("#jobs tbody tr")).to_have_count(3)
+    feature = page.locator('#jobs tr[data-name="feature_pipeline"]')
+    expect(feature).to_have_attribute("data-state", "FINISHED")
+    expect(feature.locator(".exec-state")).to_have_text("finished")
+    expect(feature.locator(".exec-state")).to_have_class(re.compile("badge-ok"))
+    expect(feature).to_contain_text("pipelines/feature_pipeline.py")
+    expect(feature).to_contain_text("0 0 6 ? * *")
+    expect(feature).not_to_contain_text("paused")
+    training = page.locator('#jobs tr[data-name="training_pipeline"]')
+    expect(training.locator(".exec-state")).to_have_text("failed")
+    expect(training.locator(".exec-state")).to_have_class(re.compile("badge-bad"))
+    expect(training).to_contain_text("0 30 7 ? * MON")
+    expect(training).to_contain_text("paused")
+    backfill = page.locator('#jobs tr[data-name="backfill"]')
+    expect(backfill).to_contain_text("never ran")
+    expect(backfill).to_contain_text("manual")
+    expect(page.locator(".nav a.active")).to_have_text("Jobs")
+    screenshot(page, "jobs")
+    feature.locator('a:has-text("feature_pipeline")').click()
+    expect(page).to_have_url(re.compile(r"/jobs/feature_pipeline$"))
+    ui.ready("#executions tr.execution")
+    ui.open("/jobs", "#jobs table")
+    training.locator('a:has-text("#1")').click()
+    expect(page).to_have_url(re.compile(r"/jobs/training_pipeline#execution-1$"))
+    ui.ready('#executions [data-execution-logs="1"] pre.logs')
+    ui.check()
+
+
+def test_job_page_shows_executions_and_their_output(ui: UIPage) -> None:
+    page = ui.open("/jobs/feature_pipeline", "#executions tr.execution")
+    expect(page.locator("h1")).to_contain_text("feature_pipeline")
+    expect(page.locator(".title-badges")).to_contain_text("scheduled")
+    expect(page.locator("#definition")).to_contain_text("pipelines/feature_pipeline.py")
+    expect(page.locator("#definition")).to_contain_text("--month 2016-12")
+    expect(page.locator("#schedule-cron")).to_have_text("0 0 6 ? * *")
+    expect(page.locator("#schedule")).to_contain_text("enabled")
+    expect(page.locator("#run-args")).to_have_attribute("placeholder", "default: --month 2016-12")
+    rows = page.locator("#executions tr.execution")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_have_attribute("data-execution", "2")
+    expect(rows.first.locator(".exec-state")).to_have_text("finished")
+    expect(rows.first).to_contain_text(XSS_ARGS)
+    expect(rows.locator("button[data-stop]")).to_have_count(0)  # nothing runs
+    rows.first.locator("button[data-logs]").click()
+    expect(rows.first.locator("button[data-logs]")).to_have_attribute("aria-expanded", "true")
+    output = page.locator('#executions [data-execution-logs="2"]')
+    expect(output.locator("pre.logs")).to_have_attribute("data-stream", "stdout")
+    expect(output.locator("pre.logs")).to_contain_text(f"--note {XSS_VALUE}")
+    expect(output.locator("pre.logs")).to_contain_text("wrote 120 rows to loans v1")
+    output.locator('button[data-stream="stderr"]').click()
+    expect(output.locator("pre.logs")).to_have_attribute("data-stream", "stderr")
+    expect(output.locator("pre.logs")).to_have_text("warning: 3 loans without an interest rate")
+    assert page.locator("main script, main b").count() == 0
+    assert page.evaluate("() => window.__xss") is None
+    screenshot(page, "job", full_page=True)
+
+    page = ui.open("/jobs/training_pipeline#execution-1", '[data-execution-logs="1"] pre.logs')
+    failed = page.locator('#executions tr[data-execution="1"]')
+    expect(failed.locator(".exec-state")).to_have_text("failed")
+    expect(failed).to_contain_text("the program exited with code 3")
+    expect(page.locator('[data-execution-logs="1"] pre.logs')).to_have_text("training on 0 rows")
+    expect(page.locator("#schedule")).to_contain_text("paused")
+    expect(page.locator(".title-badges")).to_contain_text("schedule paused")
+    ui.open("/jobs/backfill", "#executions .empty")
+    expect(page.locator("#executions .empty-title")).to_have_text("No executions yet")
+    expect(page.locator("#schedule .empty-title")).to_have_text("Not scheduled")
+    ui.open("/jobs/nope", ".error-box")
+    expect(page.locator(".error-box")).to_contain_text("job 'nope' does not exist")
+    ui.errors = [e for e in ui.errors if "404" not in e]  # the 404 answer is logged by Chromium
+    ui.check()
+
+
+@pytest.fixture(scope="module")
+def jobs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The UI of a project of its own (runs change it): jobs ``echo`` (prints its
+    arguments) and ``sleeper`` (runs until stopped)."""
+    from mvps.config import resolve
+    from mvps.project import Project
+    from mvps.ui.routes import create_ui_app
+
+    base = tmp_path_factory.mktemp("browser-jobs")
+    project = Project(resolve(project="jobs", home=str(base / "home")))
+    workdir = write_job_programs(base / "work")
+    create_job(project, "echo", "feature_pipeline.py", workdir, "--month 2016-12")
+    create_job(project, "sleeper", "sleeper.py", workdir, None)
+    server = LiveServer(create_ui_app(project)).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        for job in project.get_job_api().get_jobs():
+            for execution in job.running_executions():
+                execution.stop()
+        project.close()
+
+
+def test_run_now_starts_an_execution_that_finishes(page: Any, jobs_server: LiveServer) -> None:
+    ui = UIPage(page, jobs_server.url)
+    page = ui.open("/jobs/echo", "#run")
+    expect(page.locator("#executions .empty-title")).to_have_text("No executions yet")
+    page.fill("#run-args", "--month 2019-05 --note '<b>x</b>'")
+    page.click("#run-now")
+    first = page.locator('#executions tr[data-execution="1"]')
+    expect(first).to_have_attribute("data-state", "FINISHED", timeout=60_000)
+    expect(first.locator(".exec-state")).to_have_text("finished")
+    expect(page.locator("#run-output")).to_have_text("Started execution #1.")
+    page.click("#run-output a")
+    expect(page).to_have_url(re.compile(r"/jobs/echo#execution-1$"))
+    output = page.locator('[data-execution-logs="1"] pre.logs')
+    expect(output).to_contain_text("feature pipeline, arguments: --month 2019-05 --note <b>x</b>")
+    # again with the default arguments: the newest execution comes first
+    page.fill("#run-args", "")
+    page.click("#run-now")
+    second = page.locator('#executions tr[data-execution="2"]')
+    expect(second).to_have_attribute("data-state", "FINISHED", timeout=60_000)
+    expect(page.locator("#executions tr.execution").first).to_have_attribute("data-execution", "2")
+    expect(second).to_contain_text("--month 2016-12")
+    ui.open("/jobs", "#jobs table")
+    expect(page.locator('tr[data-name="echo"]')).to_have_attribute("data-state", "FINISHED")
+    expect(page.locator('tr[data-name="echo"]')).to_contain_text("#2")
+    ui.check()
+
+
+def test_stop_a_running_execution_from_its_page(page: Any, jobs_server: LiveServer) -> None:
+    ui = UIPage(page, jobs_server.url)
+    page = ui.open("/jobs/sleeper", "#run")
+    page.click("#run-now")
+    row = page.locator('#executions tr[data-execution="1"]')
+    expect(row).to_have_attribute("data-state", "RUNNING", timeout=60_000)
+    expect(row.locator(".exec-state")).to_have_text("running")
+    row.locator("button[data-logs]").click()
+    expect(page.locator('[data-execution-logs="1"] pre.logs')).to_have_text("sleeping")
+    screenshot(page, "job-running")
+    row.locator("button[data-stop]").click()
+    expect(row).to_have_attribute("data-state", "KILLED", timeout=30_000)
+    expect(row.locator(".exec-state")).to_have_text("killed")
+    expect(row.locator("button[data-stop]")).to_have_count(0)
     ui.check()
 
 
@@ -318,6 +463,7 @@ def test_no_request_leaves_localhost(ui: UIPage, demo: Demo) -> None:
         ("/deployments/loanapproval", "#test-request"),
         ("/lineage", "#lineage svg"),
         ("/jobs", "#jobs"),
+        ("/jobs/feature_pipeline#execution-2", '[data-execution-logs="2"] pre.logs'),
     ]
     for path, ready in pages:
         ui.open(path, ready)
@@ -335,6 +481,8 @@ def test_no_request_leaves_localhost(ui: UIPage, demo: Demo) -> None:
         ("/feature-views/loan_approval/1", "#query"),
         ("/models/loan_model/2", "#images"),
         ("/lineage", "#lineage svg"),
+        ("/jobs", "#jobs table"),
+        ("/jobs/feature_pipeline#execution-2", '[data-execution-logs="2"] pre.logs'),
     ],
 )
 def test_phone_layout_has_no_sideways_scrolling(
@@ -351,7 +499,7 @@ def test_phone_layout_has_no_sideways_scrolling(
         )
         assert width <= inner + 1, f"{path} is {width}px wide on a {inner}px screen"
         expect(page.locator(".nav")).to_be_visible()
-        name = "phone-" + (path.strip("/").split("?")[0].replace("/", "-") or "overview")
+        name = "phone-" + (re.split(r"[?#]", path.strip("/"))[0].replace("/", "-") or "overview")
         screenshot(page, name)
         ui.check()
     finally:
@@ -375,10 +523,12 @@ def test_empty_project_pages(page: Any, tmp_path: Any) -> None:
             ("/models", "No models yet"),
             ("/deployments", "No deployments yet"),
             ("/lineage", "Nothing to show yet"),
-            ("/jobs", "No jobs"),
+            ("/jobs", "No jobs yet"),
         ]:
             ui.open(path, ".empty")
             expect(page.locator(".empty-title")).to_have_text(text)
+        expect(page.locator(".empty-hint")).to_contain_text("mvps jobs create NAME PROGRAM")
+        expect(page.locator(".empty-hint")).to_contain_text(".create_job(name, config)")
         screenshot(page, "empty-project")
         ui.check()
     finally:

@@ -87,7 +87,9 @@ def check_config(config: Any) -> dict[str, Any]:
     path = Path(app).expanduser()
     path = (path if path.is_absolute() else workdir / path).resolve()
     if not path.is_file():
-        raise InvalidInput(f"appPath {str(path)!r} does not exist; give the path of a .py file")
+        raise InvalidInput(
+            f"appPath {str(path)!r} does not exist; give the path of a Python program (.py)"
+        )
     if path.suffix == ".ipynb":
         raise InvalidInput(
             f"appPath {str(path)!r} is a notebook; convert it to a program first "

@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -45,8 +46,6 @@ FINAL_STATES = ("FINISHED", "FAILED", "KILLED", "INITIALIZATION_FAILED")
 ERROR_STATES = ("FAILED", "KILLED", "INITIALIZATION_FAILED")
 START_GRACE_S = 120.0  # a SUBMITTED execution whose runner never started fails after this
 STOP_GRACE_S = 10.0  # SIGTERM, then SIGKILL after this many seconds
-
-_runners: list[subprocess.Popen[bytes]] = []  # started here; reaped by reap()
 
 
 # ---------------------------------------------------------------------- places
@@ -207,7 +206,6 @@ def launch(
     paths = {"stdout_path": str(where / "stdout.log"), "stderr_path": str(where / "stderr.log")}
     catalog.update(KIND, job, obj.version, {**body, **paths})
     log = runner_log(project, job)
-    reap()
     try:
         with open(log, "ab") as out:
             proc = subprocess.Popen(
@@ -228,16 +226,10 @@ def launch(
             obj.version,
             lambda b: finish(b, "INITIALIZATION_FAILED", "FAILED", error=message),
         )
-    _runners.append(proc)
+    # collect the runner's exit status when it ends, so that no zombie is left behind
+    threading.Thread(target=proc.wait, name=f"mvps-job-{job}-{obj.version}", daemon=True).start()
     got = catalog.get(KIND, job, obj.version)
     return got if got is not None else obj
-
-
-def reap() -> None:
-    """Collect the exit status of finished runners started by this process."""
-    for proc in list(_runners):
-        if proc.poll() is not None:
-            _runners.remove(proc)
 
 
 def request_stop(catalog: Any, job: str, number: int) -> CatalogObject:
@@ -393,7 +385,6 @@ class Execution:
         while self._refresh()["state"] not in FINAL_STATES:
             if deadline is not None and time.monotonic() >= deadline:
                 return self
-            reap()
             time.sleep(delay)
             delay = min(delay * 1.5, 0.5)
         b = self._obj.body
@@ -439,7 +430,8 @@ class Execution:
         return Path(src).read_text(encoding="utf-8", errors="replace")
 
     def stop(self) -> None:
-        """Stop the execution (SIGTERM to the program, SIGKILL after 10 s)."""
+        """Stop the execution (SIGTERM to the program, SIGKILL after 10 s); an execution
+        that has ended already is left as it is."""
         self._obj = request_stop(self._job._catalog, self.job_name, self.id)
 
     def delete(self) -> None:
@@ -473,7 +465,6 @@ __all__ = [
     "KIND",
     "Execution",
     "launch",
-    "reap",
     "reconcile",
     "request_stop",
     "transition",

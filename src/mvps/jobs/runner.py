@@ -101,10 +101,13 @@ def run(job: str, number: int) -> int:
         )
         return body
 
-    if transition(catalog, job, number, running).body.get("pid") != me:
-        _log(f"execution {number} of {job!r} was stopped before it started")
+    try:
+        b = transition(catalog, job, number, running).body
+    except NotFound:
+        b = {}
+    if b.get("pid") != me:
+        _log(f"execution {number} of {job!r} was stopped or deleted before it started")
         return 0
-    b = catalog.get(KIND, job, number).body  # type: ignore[union-attr]
     env = {
         **os.environ,
         **{k: str(v) for k, v in (b.get("environment") or {}).items()},

@@ -17,7 +17,7 @@ from typing import Any
 
 from mvps.errors import Conflict, NotFound
 from mvps.jobs import cron
-from mvps.jobs.execution import FINAL_STATES, launch, reap, reconcile
+from mvps.jobs.execution import FINAL_STATES, launch, reconcile
 from mvps.jobs.execution import KIND as EXECUTION_KIND
 from mvps.jobs.job import KIND, _dt, _ms
 
@@ -35,7 +35,6 @@ def _running(catalog: Any, job: str) -> int:
 
 def tick(project: Any, now: datetime | None = None) -> list[tuple[str, int]]:
     """Start the executions that are due; returns ``(job, execution number)`` of each."""
-    reap()
     catalog = project.catalog
     now = now or datetime.now(tz=UTC)
     started: list[tuple[str, int]] = []

@@ -9,7 +9,9 @@ A missing object raises :class:`~mvps.errors.NotFound` (HTTP 404).
 Objects are read from the catalog bodies (kinds ``feature_group``, ``feature_view``,
 ``training_dataset``, ``model``, ``deployment``), so a page still shows an object whose
 inputs were deleted; links (lineage) that point to deleted objects are reported with
-``"deleted": true``.
+``"deleted": true``. Jobs and their executions are read through the project's job API
+(:mod:`mvps.jobs`), which notices runs whose runner died; :func:`run_job` and
+:func:`stop_job_execution` start and stop executions.
 """
 
 from __future__ import annotations
@@ -154,6 +156,8 @@ def ui_url(kind: str, name: str, version: int | None = None) -> str:
         return f"/models/{_seg(name)}/{_seg(version)}"
     if kind == DEPLOYMENT:
         return f"/deployments/{_seg(name)}"
+    if kind == JOB:
+        return f"/jobs/{_seg(name)}"
     return "/"
 
 
@@ -1363,13 +1367,164 @@ def _is_batch(example: Any) -> bool:
 # --------------------------------------------------------------------------------------
 
 
+#: Lines of output the logs endpoint returns by default (the end of the file).
+LOG_TAIL = 500
+
+#: Executions the job document lists by default (the newest).
+MAX_EXECUTIONS = 100
+
+_RUNNING = ("SUBMITTED", "RUNNING")
+
+
+def _job_api(project: Project) -> Any:
+    return project.get_job_api()
+
+
+def _job(project: Project, name: str) -> Any:
+    """The job called ``name`` (:class:`mvps.jobs.Job`); NotFound naming the jobs."""
+    return _job_api(project).get(name)
+
+
+def _iso_dt(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat()
+
+
+def _program(config: Mapping[str, Any]) -> str:
+    """The job's program for display: relative to its working directory when inside it."""
+    app = str(config.get("appPath") or "")
+    workdir = config.get("workingDirectory")
+    if app and workdir:
+        try:
+            return str(Path(app).relative_to(workdir))
+        except ValueError:
+            pass
+    return app
+
+
+def _schedule(found: Any, full: bool = False) -> dict[str, Any] | None:
+    """The job's schedule (cron expression, enabled, next and last fire times, fire
+    times skipped), or None; ``full`` adds its start, end and ``max_active_runs``."""
+    s = found.job_schedule
+    if s is None:
+        return None
+    out = {
+        "cron_expression": s.cron_expression,
+        "enabled": s.enabled,
+        "next_fire_time": _iso_dt(s.next_execution_date_time),
+        "last_fire_time": _iso_dt(s.last_execution_date_time),
+        "skipped": s.skipped,
+    }
+    if full:
+        out["start_time"] = _iso_dt(s.start_date_time)
+        out["end_time"] = _iso_dt(s.end_date_time)
+        out["max_active_runs"] = s.max_active_runs
+    return out
+
+
+def _execution_row(execution: Any) -> dict[str, Any]:
+    """One execution (refreshed: a run whose runner died is reported FAILED)."""
+    d = execution.to_dict()
+    duration = d.get("duration")
+    return {
+        "id": d["id"],
+        "url": f"{ui_url(JOB, d['job_name'])}#execution-{d['id']}",
+        "state": d.get("state"),
+        "final_status": d.get("final_status"),
+        "trigger": d.get("trigger") or "manual",
+        "submission_time": _iso(d.get("submission_time")),
+        "start_time": _iso(d.get("start_time")),
+        "end_time": _iso(d.get("end_time")),
+        "duration": None if duration is None else int(duration),
+        "args": d.get("args") or "",
+        "exit_code": d.get("exit_code"),
+        "error": d.get("error"),
+        "user": d.get("user") or None,
+    }
+
+
+def _job_row(found: Any) -> dict[str, Any]:
+    config = found.config
+    return {
+        "name": found.name,
+        "url": ui_url(JOB, found.name),
+        "job_type": found.job_type,
+        "app_path": config.get("appPath"),
+        "program": _program(config),
+        "default_args": config.get("defaultArgs") or "",
+        "created": _iso(found.creation_time.timestamp()),
+    }
+
+
 def jobs(project: Project) -> dict[str, Any]:
-    """Jobs of the project (mvps runs pipelines as plain programs: usually none)."""
-    items = [
-        {"name": o.name, "version": o.version, "created": _iso(o.created), **o.body}
-        for o in _cat(project).list(JOB)
-    ]
+    """Every job with its program, default arguments, schedule (or None) and last
+    execution (or None), by name."""
+    keys = ("id", "url", "state", "final_status", "submission_time", "duration")
+    items = []
+    for found in _job_api(project).get_jobs():
+        executions = found.get_executions()
+        last = _execution_row(executions[-1]) if executions else None
+        items.append(
+            {
+                **_job_row(found),
+                "schedule": _schedule(found),
+                "num_executions": len(executions),
+                "last_execution": None if last is None else {k: last[k] for k in keys},
+            }
+        )
     return {"count": len(items), "items": items}
+
+
+def job(project: Project, name: str, limit: int = MAX_EXECUTIONS) -> dict[str, Any]:
+    """One job: its configuration, creator, schedule and executions, newest first (the
+    ``limit`` newest; ``num_executions`` counts them all, ``running`` the listed ones
+    that have not ended)."""
+    found = _job(project, name)
+    executions = found.get_executions()
+    rows = [_execution_row(e) for e in reversed(executions[-limit:] if limit > 0 else [])]
+    return {
+        **_job_row(found),
+        "creator": found.creator,
+        "working_directory": found.config.get("workingDirectory"),
+        "config": found.config,
+        "schedule": _schedule(found, full=True),
+        "num_executions": len(executions),
+        "running": sum(1 for r in rows if r["state"] in _RUNNING),
+        "executions": rows,
+    }
+
+
+def job_execution_logs(
+    project: Project, name: str, execution_id: int, stream: str = "stdout", tail: int = LOG_TAIL
+) -> dict[str, Any]:
+    """The last ``tail`` lines an execution's program wrote to ``stdout`` or ``stderr``
+    (empty text before it wrote anything)."""
+    execution = _job(project, name).get_execution(int(execution_id))
+    if stream not in ("stdout", "stderr"):
+        raise InvalidInput(f"stream must be 'stdout' or 'stderr', got {stream!r}")
+    return {"stream": stream, "text": execution.get_logs(stream, tail=int(tail)), "tail": tail}
+
+
+def run_job(project: Project, name: str, args: str | None = None) -> dict[str, Any]:
+    """Start an execution of job ``name`` without waiting for it; returns the execution.
+
+    ``args`` (one string, split like a shell does) replaces the job's default arguments
+    for this run; None or a blank string runs it with its default arguments.
+    """
+    if args is not None and not isinstance(args, str):
+        raise InvalidInput(
+            f'"args" is one string of arguments, e.g. "--month 2016-12", got {type(args).__name__}'
+        )
+    found = _job(project, name)
+    execution = found.run(args=args if args and args.strip() else None, await_termination=False)
+    return _execution_row(execution)
+
+
+def stop_job_execution(project: Project, name: str, execution_id: int) -> dict[str, Any]:
+    """Stop a running execution (SIGTERM to its program, SIGKILL 10 s later); it ends
+    KILLED. An execution that already ended is returned as it is."""
+    execution = _job(project, name).get_execution(int(execution_id))
+    execution.stop()
+    return _execution_row(execution)
 
 
 # --------------------------------------------------------------------------------------
@@ -1531,5 +1686,7 @@ DOCUMENTS: dict[str, Callable[..., dict[str, Any]]] = {
     "deployments": deployments,
     "deployment": deployment,
     "jobs": jobs,
+    "job": job,
+    "job_execution_logs": job_execution_logs,
     "lineage": lineage_document,
 }

@@ -31,8 +31,16 @@ every page has a JSON twin at a stable URL:
 ``GET /api/deployments``, ``GET /api/deployments/{name}``              deployments
 ``POST /api/deployments/{name}/predict``                               test request
 ``GET /api/lineage``, ``GET /api/lineage/{kind}/{name}/{version}``     provenance graph
-``GET /api/jobs``                                                      jobs
+``GET /api/jobs``                                                      schedules, last runs
+``GET /api/jobs/{name}?limit=``                                        definition, runs
+``GET /api/jobs/{name}/executions/{id}/logs?stream=&tail=``            stdout or stderr
+``POST /api/jobs/{name}/executions``                                   run now
+``POST /api/jobs/{name}/executions/{id}/stop``                         stop a run
 =====================================================================  ====================
+
+``POST /api/jobs/{name}/executions`` takes an optional JSON body ``{"args": "..."}``
+(arguments for this run instead of the job's default ones), starts the execution
+without waiting for it and returns it; poll ``GET /api/jobs/{name}`` for its state.
 
 Errors are JSON ``{"detail": "..."}``: 404 for a missing object, 400 for bad input.
 """
@@ -179,6 +187,7 @@ PAGES = [
     "/lineage",
     "/lineage/{kind}/{name}/{version}",
     "/jobs",
+    "/jobs/{name}",
 ]
 
 
@@ -251,6 +260,10 @@ def index() -> Response:
                 "/api/lineage",
                 "/api/lineage/{kind}/{name}/{version}",
                 "/api/jobs",
+                "/api/jobs/{name}",
+                "/api/jobs/{name}/executions",
+                "/api/jobs/{name}/executions/{execution_id}/logs",
+                "/api/jobs/{name}/executions/{execution_id}/stop",
             ]
         }
     )
@@ -519,6 +532,66 @@ def get_lineage_of(kind: str, name: str, version: int, project: Project = Projec
 @router.get("/api/jobs")
 def get_jobs(project: Project = ProjectDep) -> Response:
     return json_response(api.jobs(project))
+
+
+@router.get("/api/jobs/{name}")
+def get_job(
+    name: str,
+    limit: int = Query(api.MAX_EXECUTIONS, ge=1, le=10_000),
+    project: Project = ProjectDep,
+) -> Response:
+    return json_response(api.job(project, name, limit))
+
+
+@router.get("/api/jobs/{name}/executions/{execution_id}/logs")
+def get_job_execution_logs(
+    name: str,
+    execution_id: int,
+    stream: str = "stdout",
+    tail: int = Query(api.LOG_TAIL, ge=1, le=100_000),
+    project: Project = ProjectDep,
+) -> Response:
+    return json_response(api.job_execution_logs(project, name, execution_id, stream, tail))
+
+
+def _run_args(raw: bytes) -> str | None:
+    """``args`` of a run request: an empty body or ``{"args": "..."}``."""
+    if not raw.strip():
+        return None
+    example = 'e.g. {"args": "--month 2016-12"}, or no body for the default arguments'
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise InvalidInput(f"the request body must be JSON, {example}") from None
+    if payload is None:
+        return None
+    if not isinstance(payload, dict):
+        raise InvalidInput(f"the request body must be a JSON object, {example}")
+    unknown = sorted(set(payload) - {"args"})
+    if unknown:
+        raise InvalidInput(f"unknown field(s) {', '.join(map(repr, unknown))}; {example}")
+    args = payload.get("args")
+    if args is not None and not isinstance(args, str):
+        raise InvalidInput(f'"args" is one string of arguments, {example}')
+    return args
+
+
+@router.post("/api/jobs/{name}/executions")
+async def post_job_execution(
+    name: str, request: Request, project: Project = ProjectDep
+) -> Response:
+    """Start an execution of a job (``{"args": "..."}`` optional) without waiting."""
+    from starlette.concurrency import run_in_threadpool
+
+    args = _run_args(await request.body())
+    return json_response(await run_in_threadpool(api.run_job, project, name, args))
+
+
+@router.post("/api/jobs/{name}/executions/{execution_id}/stop")
+def post_job_execution_stop(
+    name: str, execution_id: int, project: Project = ProjectDep
+) -> Response:
+    return json_response(api.stop_job_execution(project, name, execution_id))
 
 
 # --------------------------------------------------------------------------------------

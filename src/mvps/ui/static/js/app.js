@@ -9,7 +9,7 @@ import { h } from "./dom.js";
 import { deploymentPage, deploymentsPage } from "./pages/deployments.js";
 import { featureGroupPage, featureGroupsPage, featureGroupLatest } from "./pages/featureGroups.js";
 import { featureViewPage, featureViewsPage, featureViewLatest } from "./pages/featureViews.js";
-import { jobsPage } from "./pages/jobs.js";
+import { jobPage, jobsPage } from "./pages/jobs.js";
 import { lineagePage } from "./pages/lineage.js";
 import { modelPage, modelsPage, modelVersionsPage } from "./pages/models.js";
 import { overviewPage } from "./pages/overview.js";
@@ -33,6 +33,7 @@ const ROUTES = [
   [/^\/lineage\/?$/, "lineage", lineagePage],
   [new RegExp(`^/lineage/${SEG}/${SEG}/${VER}/?$`), "lineage", lineagePage],
   [/^\/jobs\/?$/, "jobs", jobsPage],
+  [new RegExp(`^/jobs/${SEG}/?$`), "jobs", jobPage],
 ];
 
 const main = document.getElementById("main");

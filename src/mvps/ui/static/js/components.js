@@ -8,6 +8,7 @@ export const KIND_LABELS = {
   training_dataset: "Training dataset",
   model: "Model",
   deployment: "Deployment",
+  job: "Job",
 };
 
 export function badge(label, tone = "neutral", title) {
