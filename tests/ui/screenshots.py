@@ -33,6 +33,7 @@ SHOTS = [
     ("model.png", "/models/loan_model/2", "#images img"),
     ("deployment.png", "/deployments/loanapproval", "#test-request"),
     ("lineage.png", "/lineage", "#lineage svg"),
+    ("jobs.png", "/jobs", "#jobs table"),
 ]
 
 
