@@ -149,12 +149,13 @@ def create_app(
                 log.exception("refreshing deployments failed")
 
     async def scheduler() -> None:
-        from mvps.jobs import scheduler as jobs
+        from mvps.jobs.scheduler import Scheduler
 
+        fire = Scheduler(project)
         while True:
             await asyncio.sleep(SCHEDULE_INTERVAL)
             try:
-                await run_in_threadpool(jobs.tick, project)
+                await run_in_threadpool(fire)
             except Exception:
                 log.exception("firing job schedules failed")
 

@@ -91,6 +91,24 @@ def test_compare_and_set_update(catalog):
         catalog.update("job", "etl", 1, {"n": 3}, if_updated=fresh.updated)
 
 
+def test_stamp_changes_with_every_write(catalog):
+    kinds = ["job", "deployment"]
+    seen = [catalog.stamp(kinds)]
+    assert seen[0] == (0, 0.0)
+    obj = catalog.create("job", "a", 1, {})
+    seen.append(catalog.stamp(kinds))
+    catalog.create("model", "m", 1, {})  # another kind: no change
+    assert catalog.stamp(kinds) == seen[-1]
+    catalog.update("job", "a", 1, {"x": 1}, if_updated=obj.updated)
+    seen.append(catalog.stamp(kinds))
+    catalog.create("deployment", "d", 1, {})
+    seen.append(catalog.stamp(kinds))
+    catalog.delete("deployment", "d", 1)
+    seen.append(catalog.stamp(kinds))
+    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+    assert seen[-1] == seen[-3]  # the same objects as before "d" was created
+
+
 def test_compare_and_set_lets_one_of_many_writers_win(catalog):
     obj = catalog.create("job", "etl", 1, {"winner": None})
     outcomes: list[str] = []

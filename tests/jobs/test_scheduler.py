@@ -112,6 +112,31 @@ def test_workers_ticking_together_start_one_execution(
     assert len(finished(job)) == 1
 
 
+def test_the_server_scheduler_reads_jobs_only_when_something_changed_or_is_due(
+    project: Any, programs: Path, no_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[datetime] = []
+    real_tick = scheduler.tick
+
+    def counting_tick(p: Any, now: datetime | None = None) -> Any:
+        calls.append(now)
+        return real_tick(p, now)
+
+    monkeypatch.setattr(scheduler, "tick", counting_tick)
+    fire = scheduler.Scheduler(project)
+    assert fire(START) == [] and len(calls) == 1  # the first call reads the jobs
+    assert fire(START) == [] and len(calls) == 1  # nothing changed, nothing due
+    job = job_of(project, programs)
+    job.schedule("0 * * ? * *", start_time=START)
+    body = project.catalog.get("job", "echo", 1).body
+    body["schedule"]["next_execution_date_time"] = int(START.timestamp() * 1000) + 60_000
+    project.catalog.update("job", "echo", 1, body)
+    assert fire(START) == [] and len(calls) == 2  # a job changed: read again
+    assert fire(START + timedelta(seconds=30)) == [] and len(calls) == 2  # not due yet
+    assert fire(START + timedelta(minutes=1)) == [("echo", 1)] and len(calls) == 3
+    finished(job)
+
+
 def test_pause_resume_unschedule_and_end(project: Any, programs: Path, no_server: None) -> None:
     job = job_of(project, programs)
     with pytest.raises(NotFound, match="no schedule"):

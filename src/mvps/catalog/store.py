@@ -292,6 +292,17 @@ class Catalog:
             rows = conn.execute(q.order_by(objects.c.name, objects.c.version)).all()
         return [_obj(r) for r in rows]
 
+    def stamp(self, kinds: builtins.list[str]) -> tuple[int, float]:
+        """A cheap fingerprint of the objects of ``kinds``: their number and latest
+        ``updated`` time. It changes whenever one is created, updated or deleted, so a
+        poller can skip re-reading them while it stays the same."""
+        q = sa.select(sa.func.count(), sa.func.max(objects.c.updated)).where(
+            objects.c.kind.in_(kinds)
+        )
+        with self.engine.connect() as conn:
+            n, latest = conn.execute(q).one()
+        return int(n or 0), float(latest or 0.0)
+
     def count(self, kind: str) -> int:
         with self.engine.connect() as conn:
             return int(

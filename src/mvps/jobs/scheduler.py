@@ -79,4 +79,32 @@ def tick(project: Any, now: datetime | None = None) -> list[tuple[str, int]]:
     return started
 
 
-__all__ = ["tick"]
+class Scheduler:
+    """:func:`tick` for a server that calls it every second: while no job changed and
+    no schedule is due, a call costs one small catalog query."""
+
+    def __init__(self, project: Any) -> None:
+        self.project = project
+        self._stamp: tuple[int, float] | None = None
+        self._next_due: datetime | None = None
+
+    def __call__(self, now: datetime | None = None) -> list[tuple[str, int]]:
+        now = now or datetime.now(tz=UTC)
+        catalog = self.project.catalog
+        stamp = catalog.stamp([KIND])
+        if stamp == self._stamp and (self._next_due is None or now < self._next_due):
+            return []
+        started = tick(self.project, now)
+        self._stamp = catalog.stamp([KIND])
+        dues = [
+            _dt(s["next_execution_date_time"])
+            for o in catalog.list(KIND)
+            if (s := o.body.get("schedule"))
+            and s.get("enabled")
+            and s.get("next_execution_date_time")
+        ]
+        self._next_due = min((d for d in dues if d is not None), default=None)
+        return started
+
+
+__all__ = ["Scheduler", "tick"]

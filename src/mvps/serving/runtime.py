@@ -53,6 +53,7 @@ from mvps.serving import process
 from mvps.serving.model_input import ModelInput, plain_frame
 
 _LOAD_LOCK = threading.RLock()
+_WATCHED = ["deployment", "feature_view", "model"]  # the kinds a refresh looks at
 
 
 class PredictorFailed(ServingError):
@@ -571,6 +572,7 @@ class DeploymentTable:
         self._lock = threading.Lock()
         self._fv_lock = threading.Lock()
         self._last = 0.0
+        self._stamp: tuple[int, float] | None = None
 
     def refresh(self, max_age: float = 0.0) -> None:
         """Sync with the catalog unless that was done less than ``max_age`` seconds ago."""
@@ -579,7 +581,13 @@ class DeploymentTable:
         with self._lock:
             if time.monotonic() - self._last < max_age:
                 return
-            changed = self._refresh()
+            # one small query while nothing changed: the refresh runs twice a second in
+            # the server, and a thread busy in Python delays the requests it interleaves
+            stamp = self.project.catalog.stamp(_WATCHED)
+            changed = False
+            if stamp != self._stamp or not self.ready:
+                changed = self._refresh()
+                self._stamp = stamp
             self._last = time.monotonic()
             self.ready = True
         if changed and self.on_load is not None:
