@@ -3,6 +3,7 @@ concurrent writers), append-only records, and links."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Iterator
@@ -105,7 +106,7 @@ def test_stamp_changes_with_every_write(catalog):
     seen.append(catalog.stamp(kinds))
     catalog.delete("deployment", "d", 1)
     seen.append(catalog.stamp(kinds))
-    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(seen))
     assert seen[-1] == seen[-3]  # the same objects as before "d" was created
 
 
