@@ -117,6 +117,8 @@ def header(args: argparse.Namespace, command: str) -> dict[str, Any]:
         "mvps": __version__,
         "commit": git_describe(str(envs.REPO)),
         "load_start": _loadavg(),
+        "noise": envs.scheduling_noise(),
+        "cpu_times_start": envs.cpu_times(),
         "mvps_env": envs.package_versions(
             "mvps",
             [
@@ -191,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["sections"][name] = section
         log(f"{name} done in {time.perf_counter() - t0:.0f} s")
         results["header"]["load_end"] = _loadavg()
+        steal = envs.steal_share(results["header"].pop("cpu_times_start", None), envs.cpu_times())
+        results["header"]["steal"] = None if steal is None else round(steal, 4)
         report.save(json_path, results)
         args.output.write_text(report.render(results))
     if not args.keep_work:

@@ -110,3 +110,51 @@ def machine() -> dict[str, Any]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
     }
+
+
+def cpu_times() -> list[int] | None:
+    """The machine's CPU time counters (``/proc/stat``: user ... steal ...), or None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            return [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def steal_share(start: list[int] | None, end: list[int] | None) -> float | None:
+    """The share of CPU time the hypervisor gave to others between two ``cpu_times()``."""
+    if not start or not end or len(start) < 8 or len(end) < 8:
+        return None
+    total = sum(end) - sum(start)
+    return (end[7] - start[7]) / total if total > 0 else None
+
+
+def scheduling_noise(seconds: float = 5.0, cpu: int = 0, threshold: float = 2e-4) -> dict[str, Any]:
+    """How often a busy loop pinned to ``cpu`` (where the servers run) is interrupted
+    for more than ``threshold`` seconds: interruptions no server on this machine can
+    avoid, which put a floor under tail latencies."""
+    import time
+
+    if not hasattr(os, "sched_setaffinity"):
+        return {}
+    before = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {cpu})
+        gaps: list[float] = []
+        clock = time.perf_counter
+        last = clock()
+        end = last + seconds
+        while last < end:
+            now = clock()
+            if now - last > threshold:
+                gaps.append(now - last)
+            last = now
+    finally:
+        os.sched_setaffinity(0, before)
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "stalls": len(gaps),
+        "stalled_ms": round(sum(gaps) * 1e3, 1),
+        "longest_ms": round(max(gaps, default=0.0) * 1e3, 2),
+    }

@@ -87,6 +87,28 @@ def summary_lines(results: dict[str, Any]) -> list[str]:
     )
 
 
+def _noise_lines(h: dict[str, Any]) -> list[str]:
+    """What the machine itself does to latencies (see ``envs.scheduling_noise``)."""
+    n = h.get("noise") or {}
+    parts = []
+    if n:
+        parts.append(
+            f"a busy loop pinned to CPU {n['cpu']} (the servers' CPU) for {n['seconds']:g} s "
+            f"at the start was interrupted {n['stalls']} times for more than 0.2 ms "
+            f"({n['stalled_ms']:g} ms in all, the longest {n['longest_ms']:g} ms)"
+        )
+    if h.get("steal") is not None:
+        parts.append(f"the hypervisor took {h['steal'] * 100:.1f}% of the CPU time (steal)")
+    if not parts:
+        return []
+    return [
+        "- Scheduling noise: "
+        + "; ".join(parts)
+        + ". No program on the machine avoids these pauses: they set a floor under the "
+        "tail latencies of the HTTP workloads."
+    ]
+
+
 def render(results: dict[str, Any]) -> str:
     h = results.get("header", {})
     m = h.get("machine", {})
@@ -103,6 +125,7 @@ def render(results: dict[str, Any]) -> str:
         f"{m.get('cpu', '?')}; {m.get('os', '?')}; load average (1/5/15 min) "
         f"{h.get('load_start', '-')} at the start, {h.get('load_end', '-')} at the end (the "
         "machine may be shared: figures include that noise)",
+        *_noise_lines(h),
         f"- mvps {h.get('mvps', '?')} (commit {h.get('commit', '?')}), Python {m.get('python', '?')}; "
         + ", ".join(f"{k} {v}" for k, v in sorted(h.get("mvps_env", {}).items())),
         "- Feast environment (`benchmarks/.venv-feast`): "
