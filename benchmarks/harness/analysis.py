@@ -14,15 +14,16 @@ from __future__ import annotations
 
 ANALYSIS: dict[str, str] = {
     "ingest": """
-**Profile** (py-spy, one mvps run at scale 1, statistics off): about 73% of `fg.insert`
-is the SQLite online store's `executemany` upsert and 15% encoding the rows; the Delta
-commit (offline) is about 2%. The benchmark's customer ids arrive in random order, so
-each upsert lands on a random page of the online table's key index: writing the same
-1,000,000 rows to `SqliteOnlineStore` sorted by key took 6.1 s instead of 14.2 s in a
-separate measurement. Suggestion: sort rows by their encoded key before the online
-upsert (the offline write already sorts its own copy by primary key and event time).
-Feast's `materialize` (not profiled here) converts every value to a protobuf and its
-SQLite online store keeps one row per entity and feature (8 rows per customer here).
+**Online writes in key order.** A profile of one mvps run (cProfile, scale 1, statistics
+off) showed 61% of `fg.insert` in the SQLite online store's `executemany` upsert: the
+benchmark's customer ids arrive in random order, so every upsert landed on a random
+page of the online table's key index. The store now writes a batch in key order (a
+stable sort of the encoded keys, so the rows of one key keep their order and the newest
+still wins): the same insert went from 21.8 s to 11.4 s on this machine, the upsert
+from 13.2 s to 3.0 s. What is left: encoding the rows to JSON (`orjson`, about 4 µs a
+row, 45%), the upsert (25%), keeping the newest row per key (7%) and the Delta commit
+(8%). Feast's `materialize` (not profiled here) converts every value to a protobuf and
+its SQLite online store keeps one row per entity and feature (8 rows per customer here).
 """,
     "pit": """
 **Profile** of one `fv.training_data()` call at scale 1 (py-spy with native frames): 84%
@@ -53,19 +54,29 @@ rows that have no earlier row in a group (the check above), and needs more memor
 this machine has at scale 1.
 """,
     "predict": """
-**Profile** of `mvps serve` at 1,000 predictions/s (py-spy on the server): the server
-is busy about 60% of the time; 86% of that is the batched prediction path: about 44%
-in scikit-learn's `Pipeline.predict` (mostly its input validation of the pandas
-DataFrame: `validate_data`, feature-name checks), about 20% building that DataFrame,
-about 5% the online lookup and about 10% HTTP. One `predict` call on a one-row
-DataFrame costs about 0.8 ms in this environment (0.3 ms on a NumPy array), whatever
-the batch size up to 100 rows. The p50 target (2 ms at 1,000 req/s) is missed because
-requests that arrive while a batch runs wait for it and form the next batch: p50 is
-about 2.5 ms at 250 req/s and about 5 ms at 1,000 req/s, while the server sustains
-3,000-4,000 req/s with p99 under 10 ms (it varies between runs). Suggestion (`src/mvps/serving/runtime.py`): when the
-model's fitted feature names match the feature view's vector order, hand the model a
-NumPy array and validate the columns once at load time (or predict under
-`sklearn.config_context(assume_finite=True, skip_parameter_validation=True)`). MLflow
-pays the same scikit-learn cost plus its own request parsing.
+**What made predictions fast.** A profile of `mvps serve` at 1,000 predictions/s
+(py-spy) showed 44% of the server's time in scikit-learn validating the one-row pandas
+DataFrame the default predictor built (`validate_data`, feature-name checks through
+narwhals) and 20% building it: `Pipeline.predict` cost 0.88 ms on a one-row DataFrame
+and 0.33 ms on the same row as a NumPy array. The default predictor now gives a model
+fitted on a DataFrame a float64 array of the same columns once its first batch showed
+the same answer for the array as for the DataFrame, and only while every value is a
+number (`src/mvps/serving/model_input.py`; a model that selects columns by name keeps
+getting DataFrames). Two more changes: the server freezes what it has loaded out of the
+garbage collector's full passes (`gc.freeze` after each load): a full collection of its
+~180,000 long-lived objects took 128 ms and stalled every request in flight (p99.9 at
+1,000 req/s went from 120 ms to 16 ms); and the load generator now sends on time
+(asyncio's sleep overshoots by up to 1 ms, which added about 0.5 ms to every latency
+"from schedule", for every system).
+
+**Platform overhead.** The no-op row serves the same requests with a model whose
+`predict` takes microseconds: what remains is HTTP, JSON, the online lookup and building
+the model's input.
+
+**Lower rates are slower here.** On this virtual machine an idle core loses its caches:
+a loop calling `Pipeline.predict` with 5 ms pauses runs about 3x slower per call than
+back to back (1.15 ms against 0.34 ms; a busy loop instead of the pause gives 0.7 ms).
+So p50 at 100-250 req/s is higher than at 1,000 req/s, for every system. MLflow pays the
+same scikit-learn cost on a DataFrame plus its own request parsing.
 """,
 }
