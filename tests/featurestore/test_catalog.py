@@ -92,6 +92,27 @@ def test_compare_and_set_update(catalog):
         catalog.update("job", "etl", 1, {"n": 3}, if_updated=fresh.updated)
 
 
+def test_modify_loses_no_update_under_concurrent_writers(catalog):
+    catalog.create("job", "etl", 1, {"n": 0})
+
+    def bump(body):
+        body["n"] += 1
+        return body
+
+    threads = [
+        threading.Thread(target=lambda: [catalog.modify("job", "etl", 1, bump) for _ in range(5)])
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert catalog.require("job", "etl", 1).body == {"n": 20}
+    assert catalog.modify("job", "etl", 1, lambda body: None).body == {"n": 20}
+    with pytest.raises(NotFound):
+        catalog.modify("job", "missing", 1, bump)
+
+
 def test_stamp_changes_with_every_write(catalog):
     kinds = ["job", "deployment"]
     seen = [catalog.stamp(kinds)]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import builtins
+import copy
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -345,6 +346,29 @@ class Catalog:
                     )
                 raise NotFound(f"{kind} '{name}' version {version} not found (was it deleted?)")
         return now
+
+    def modify(
+        self,
+        kind: str,
+        name: str,
+        version: int,
+        change: Callable[[dict[str, Any]], dict[str, Any] | None],
+    ) -> CatalogObject:
+        """Read-modify-write an object's body, safe against concurrent writers: ``change``
+        gets a copy of the body and returns the new one (None: leave it as it is); the
+        write is a compare-and-set, retried on a fresh read when another writer came
+        first. Returns the object as stored afterwards; NotFound if it does not exist."""
+        for _ in range(100):
+            obj = self.require(kind, name, version)
+            new = change(copy.deepcopy(obj.body))
+            if new is None:
+                return obj
+            try:
+                self.update(kind, name, version, new, if_updated=obj.updated)
+            except Conflict:
+                continue
+            return self.require(kind, name, version)
+        raise Conflict(f"{kind.replace('_', ' ')} '{name}' version {version} keeps changing; retry")
 
     def _exists(self, conn: sa.Connection, kind: str, name: str, version: int) -> bool:
         return (

@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mvps.errors import Conflict, InvalidInput, JobFailed, NotFound
+from mvps.errors import InvalidInput, JobFailed, NotFound
 
 if TYPE_CHECKING:
     from mvps.catalog import CatalogObject
@@ -83,20 +83,12 @@ def transition(
     ``change`` returns the new body, or None to leave the execution as it is. Returns
     the execution as stored afterwards.
     """
-    for _ in range(100):
-        obj = catalog.get(KIND, job, number)
-        if obj is None:
-            raise NotFound(f"execution {number} of job {job!r} does not exist (was it deleted?)")
-        new = change(dict(obj.body))
-        if new is None:
-            return obj
-        try:
-            catalog.update(KIND, job, number, new, if_updated=obj.updated)
-        except Conflict:
-            continue
-        refreshed = catalog.get(KIND, job, number)
-        return refreshed if refreshed is not None else obj
-    raise Conflict(f"execution {number} of job {job!r} keeps changing; retry")
+    try:
+        return catalog.modify(KIND, job, number, change)  # type: ignore[no-any-return]
+    except NotFound as exc:
+        raise NotFound(
+            f"execution {number} of job {job!r} does not exist (was it deleted?)"
+        ) from exc
 
 
 def finish(body: dict[str, Any], state: str, final_status: str, **extra: Any) -> dict[str, Any]:

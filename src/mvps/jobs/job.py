@@ -18,7 +18,7 @@ import copy
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mvps.errors import Conflict, InvalidInput, NotFound
+from mvps.errors import InvalidInput, NotFound
 from mvps.jobs import cron
 from mvps.jobs.execution import FINAL_STATES, Execution, launch, reconcile
 from mvps.jobs.execution import KIND as EXECUTION_KIND
@@ -263,15 +263,9 @@ class Job:
         shutil.rmtree(jobs_dir(self._project) / self.name, True)
 
     def _change(self, change: Any) -> CatalogObject:
-        for _ in range(100):
-            obj = self._reload()
-            body = change(copy.deepcopy(obj.body))
-            try:
-                self._catalog.update(KIND, self.name, 1, body, if_updated=obj.updated)
-            except Conflict:
-                continue
-            return self._reload()
-        raise Conflict(f"job {self.name!r} keeps changing; retry")
+        self._reload()  # NotFound naming the job when it was deleted
+        self._obj = self._catalog.modify(KIND, self.name, 1, change)
+        return self._obj
 
     # ------------------------------------------------------------------ schedule
     def schedule(
